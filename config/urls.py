@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from stations import views as station_views
+
+admin.site.site_header = _("驿站法援 · 后台管理")
+admin.site.site_title = _("驿站法援")
+admin.site.index_title = _("后台管理")
+
+urlpatterns = [
+    path("", station_views.home, name="home"),
+    path("healthz", station_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("cases/", include("cases.urls")),
+    path("lawyers/", include("lawyers.urls")),
+    path("status/", include("cases.status_urls")),
+]
+
+handler404 = "stations.views.page_not_found"
+handler500 = "stations.views.server_error"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "lawyers"
+
+urlpatterns = [
+    path("me/", views.profile, name="profile"),
+]

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from stations.importer import import_stations
+
+
+class Command(BaseCommand):
+    help = "Import or update stations from a CSV file (upsert by station code)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    def handle(self, path, no_progress, **options):
+        if not path.is_file():
+            raise CommandError(f"文件不存在：{path}")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            text = path.read_text(encoding="gb18030")  # spreadsheets saved on Chinese Windows
+        lines = text.splitlines()
+        with tqdm(
+            total=max(len(lines) - 1, 0), unit="行", disable=no_progress, file=self.stderr
+        ) as bar:
+            try:
+                report = import_stations(lines, progress=bar)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+        for line, reason in report.errors:
+            self.stderr.write(f"第 {line} 行：{reason}")
+        self.stdout.write(
+            f"新增 {report.created} 个驿站，更新 {report.updated} 个，跳过 {len(report.errors)} 行错误数据。"
+        )

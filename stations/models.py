@@ -1,0 +1,200 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .regions import prefix_of, scope_q, validate_region_code
+
+
+class Region(models.Model):
+    """A GB/T 2260 administrative division, loaded by `load_regions`; admins may correct names."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("地级")
+        DISTRICT = "district", _("县级")
+
+    code = models.CharField(
+        _("区划代码"), max_length=6, primary_key=True, validators=[validate_region_code]
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    full_name = models.CharField(_("全称"), max_length=120, blank=True)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.full_name or self.name}"
+
+    @property
+    def prefix(self) -> str:
+        return prefix_of(self.code)
+
+
+def region_name(code: str) -> str:
+    region = Region.objects.filter(code=code).first()
+    return region.full_name or region.name if region else code
+
+
+class Union(models.Model):
+    """A trade union (总工会) at some level; its region code defines its coordinators' scope."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    region_code = models.CharField(
+        _("区划代码"), max_length=6, validators=[validate_region_code], db_index=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级工会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("工会")
+        verbose_name_plural = _("工会")
+        ordering = ["region_code", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def scope(self) -> str:
+        return prefix_of(self.region_code)
+
+
+class Service(models.TextChoices):
+    REST = "rest", _("休息")
+    WATER = "water", _("饮水")
+    CHARGING = "charging", _("充电")
+    MICROWAVE = "microwave", _("热饭")
+    FIRST_AID = "first_aid", _("急救药箱")
+    LEGAL = "legal", _("法律咨询")
+
+
+class StationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        access = Access.of(user)
+        return self.filter(Q(pk__in=access.station_ids) | scope_q("region_code", access.scopes))
+
+
+class Station(models.Model):
+    code = models.CharField(_("驿站编号"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    region_code = models.CharField(
+        _("区划代码"), max_length=6, validators=[validate_region_code], db_index=True
+    )
+    union = models.ForeignKey(
+        Union, verbose_name=_("所属工会"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    opening_hours = models.CharField(_("开放时间"), max_length=100, blank=True)
+    open_24h = models.BooleanField(_("24 小时开放"), default=False)
+    services = models.JSONField(_("服务项目"), default=list, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = StationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("驿站")
+        verbose_name_plural = _("驿站")
+        ordering = ["region_code", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def offers_legal_help(self) -> bool:
+        return Service.LEGAL in self.services
+
+    def get_services_display(self) -> str:
+        labels = dict(Service.choices)
+        return "、".join(str(labels.get(s, s)) for s in self.services)
+
+
+class Membership(models.Model):
+    """Who works where: a volunteer at a station, a coordinator or admin at a union."""
+
+    class Role(models.TextChoices):
+        VOLUNTEER = "volunteer", _("驿站志愿者")
+        COORDINATOR = "coordinator", _("工会协调员")
+        ADMIN = "admin", _("工会管理员")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    station = models.ForeignKey(
+        Station, verbose_name=_("驿站"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    union = models.ForeignKey(
+        Union, verbose_name=_("工会"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role="volunteer", station__isnull=False, union__isnull=True))
+                | (Q(role__in=["coordinator", "admin"], union__isnull=False, station__isnull=True)),
+                name="membership_role_matches_place",
+                violation_error_message=_("志愿者须属于驿站；协调员和管理员须属于工会。"),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "station", "union"], name="membership_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.station or self.union}"
+
+
+class Access:
+    """What one user may see, computed once per request: station ids and region scopes."""
+
+    def __init__(self, station_ids, scopes, roles):
+        self.station_ids = station_ids
+        self.scopes = scopes
+        self.roles = roles
+
+    @classmethod
+    def of(cls, user):
+        cached = getattr(user, "_station_access", None)
+        if cached is not None:
+            return cached
+        station_ids, scopes, roles = set(), set(), set()
+        if user.is_authenticated:
+            for m in Membership.objects.filter(user=user).select_related("union"):
+                roles.add(m.role)
+                if m.station_id:
+                    station_ids.add(m.station_id)
+                if m.union_id:
+                    scopes.add(m.union.scope)
+        access = cls(sorted(station_ids), sorted(scopes), roles)
+        user._station_access = access
+        return access
+
+    @property
+    def is_volunteer(self):
+        return Membership.Role.VOLUNTEER in self.roles
+
+    @property
+    def is_coordinator(self):
+        return bool({Membership.Role.COORDINATOR, Membership.Role.ADMIN} & self.roles)
+
+    def covers(self, region_code: str) -> bool:
+        return any(region_code.startswith(p) for p in self.scopes)

@@ -1,0 +1,85 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import make_world
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def regions(db):
+    """GB/T 2260 regions. The data migration loads them, but transactional tests flush them."""
+    from stations.models import Region
+    from stations.region_data import load_regions
+
+    load_regions(Region)
+
+
+@pytest.fixture
+def world(db):
+    return make_world()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (no browser downloads here)."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+PHONE = {"width": 375, "height": 667}
+TABLET = {"width": 820, "height": 1180}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def new_page(browser, live_server, request):
+    """new_page(viewport) → a page whose relative URLs go to the live server; screenshots
+    of every page are kept under test-artifacts/<test name>/ when the test fails."""
+    contexts = []
+
+    def factory(viewport=DESKTOP, locale="zh-CN"):
+        context = browser.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield factory
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    folder = ARTIFACTS / request.node.name
+    for i, context in enumerate(contexts):
+        if failed:
+            folder.mkdir(parents=True, exist_ok=True)
+            for j, page in enumerate(context.pages):
+                page.screenshot(path=str(folder / f"failure-{i}-{j}.png"), full_page=True)
+        context.close()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -1,0 +1,187 @@
+"""Named personas and make_* helpers. Each fills defaults with setdefault; no fixture files.
+
+The standard world (see `make_world`) mirrors the demo: 朝阳区 110105 in Beijing and
+盘龙区 530103 in Kunming, each with a union, a station, a volunteer, a coordinator and
+a lawyer.
+"""
+
+import datetime
+import itertools
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from cases.intake import create_case
+from cases.models import Case, ConsentText
+from cases.workflow import apply_transition
+from lawyers.models import ClaimType, Lawyer, ServiceRegion
+from stations.models import Membership, Service, Station, Union
+
+PASSWORD = "test-pass-123"
+_seq = itertools.count(1)
+
+
+def make_user(username=None, **kwargs):
+    username = username or f"user{next(_seq)}"
+    kwargs.setdefault("first_name", username)
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **kwargs)
+    return user
+
+
+def make_union(**kwargs):
+    kwargs.setdefault("region_code", "110105")
+    kwargs.setdefault("name", f"{kwargs['region_code']} 总工会")
+    return Union.objects.create(**kwargs)
+
+
+def make_station(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("code", f"ST-{n:05d}")
+    kwargs.setdefault("name", f"测试驿站{n}")
+    kwargs.setdefault("region_code", "110105")
+    kwargs.setdefault("phone", "010-12345678")
+    kwargs.setdefault("services", [Service.LEGAL])
+    return Station.objects.create(**kwargs)
+
+
+def make_volunteer(station, username=None):
+    user = make_user(username)
+    Membership.objects.create(user=user, role=Membership.Role.VOLUNTEER, station=station)
+    return user
+
+
+def make_coordinator(union, username=None):
+    user = make_user(username)
+    Membership.objects.create(user=user, role=Membership.Role.COORDINATOR, union=union)
+    return user
+
+
+def make_lawyer(username=None, regions=("110105",), **kwargs):
+    user = kwargs.pop("user", None) or make_user(username)
+    n = next(_seq)
+    kwargs.setdefault("name", f"律师{n}")
+    kwargs.setdefault("license_number", f"1110120181{n:07d}")
+    kwargs.setdefault("firm", "测试律师事务所")
+    kwargs.setdefault("phone", f"+86139{n:08d}")
+    kwargs.setdefault(
+        "specialties", [ClaimType.INJURY, ClaimType.WAGE, ClaimType.TORT, ClaimType.LABOR]
+    )
+    kwargs.setdefault("capacity", 8)
+    lawyer = Lawyer.objects.create(user=user, **kwargs)
+    for prefix in regions:
+        ServiceRegion.objects.create(lawyer=lawyer, prefix=prefix)
+    return lawyer
+
+
+def make_consent():
+    consent = ConsentText.current()
+    return consent or ConsentText.objects.create(version="test-1", text="同意书正文", active=True)
+
+
+def make_case(
+    station=None,
+    user=None,
+    *,
+    state=Case.State.RECEIVED,
+    lawyer=None,
+    worker=None,
+    parties=(),
+    **case_fields,
+):
+    """A case created through the real intake, then moved to `state` through the real write path."""
+    station = station or make_station()
+    user = user or make_volunteer(station)
+    worker = dict(worker or {})
+    worker.setdefault("name", "王小明")
+    worker.setdefault("phone", f"+86138{next(_seq):08d}")
+    case_fields.setdefault("claims", [ClaimType.INJURY])
+    case_fields.setdefault("facts", "送餐途中与出租车相撞，右脚骨折。")
+    case_fields.setdefault("incident_date", datetime.date(2026, 11, 2))
+    case, _code = create_case(
+        station=station,
+        user=user,
+        worker=worker,
+        case=case_fields,
+        parties=list(parties),
+        consent=make_consent(),
+    )
+    advance(case, state, lawyer=lawyer)
+    case.refresh_from_db()
+    return case
+
+
+def advance(case, state, lawyer=None):
+    """Drive a received case to `state` as the superuser would, through apply_transition."""
+    admin = get_user_model().objects.filter(is_superuser=True).first() or make_user(
+        f"root{next(_seq)}", is_superuser=True, is_staff=True
+    )
+    if state == Case.State.RECEIVED:
+        return
+    if state == Case.State.REFERRED:
+        apply_transition(
+            case, "refer", admin, to="区人社局劳动保障监察大队", reason="属劳动监察受理范围"
+        )
+        return
+    if state == Case.State.WITHDRAWN:
+        apply_transition(case, "withdraw", admin, reason="劳动者本人要求撤回")
+        return
+    apply_transition(case, "accept_for_aid", admin, eligibility=Case.Eligibility.EXEMPT_42_3)
+    if state == Case.State.ACCEPTED:
+        return
+    lawyer = lawyer or make_lawyer(regions=[case.region_code])
+    apply_transition(case, "assign", admin, lawyer=lawyer)
+    if state == Case.State.ASSIGNED:
+        return
+    apply_transition(case, "accept", lawyer.user)
+    if state == Case.State.IN_PROGRESS:
+        return
+    apply_transition(
+        case, "resolve", admin, outcome=Case.Outcome.SETTLEMENT, amount_recovered=12000
+    )
+    if state == Case.State.RESOLVED:
+        return
+    raise ValueError(f"make_case cannot reach {state} yet")
+
+
+@dataclass
+class Region:
+    union: Union
+    station: Station
+    volunteer: object
+    coordinator: object
+    lawyer: Lawyer
+
+
+@dataclass
+class World:
+    beijing: Region
+    kunming: Region
+    admin: object
+
+
+def make_region(code, prefix, tag):
+    union = make_union(region_code=code, name=f"{tag}总工会")
+    station = make_station(region_code=code, name=f"{tag}驿站")
+    return Region(
+        union=union,
+        station=station,
+        volunteer=make_volunteer(station, f"volunteer_{tag}"),
+        coordinator=make_coordinator(union, f"coordinator_{tag}"),
+        lawyer=make_lawyer(f"lawyer_{tag}", regions=[prefix]),
+    )
+
+
+def make_world():
+    return World(
+        beijing=make_region("110105", "1101", "chaoyang"),
+        kunming=make_region("530103", "530103", "panlong"),
+        admin=make_user("root", is_superuser=True, is_staff=True),
+    )
+
+
+def browser_login(page, username, password=PASSWORD):
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

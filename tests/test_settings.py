@@ -1,0 +1,51 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROD = {
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "x8#kq2!vLr9pZ0mW4tYb7nC1eJ5hG3uA6sD8fQ2wE9rT7yU1iO",
+    "ALLOWED_HOSTS": "legal.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://legal.example.org",
+}
+
+
+def run_manage(*args, env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", env={**PROD, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_mode_refuses_to_start_without_allowed_hosts():
+    result = run_manage("check", env={**PROD, "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_local_defaults_run_with_no_configuration():
+    result = run_manage("check", env={"DJANGO_DEBUG": ""})
+    assert result.returncode == 0, result.stderr
