@@ -15,17 +15,15 @@ def station_cases(request):
 
 
 @login_required
+def intake(request):
+    raise Http404
+
+
+@login_required
 def triage(request):
     if not Access.of(request.user).is_coordinator:
         raise Http404
     return render(request, "cases/triage.html", {"cases": []})
-
-
-@login_required
-def queue(request):
-    if not hasattr(request.user, "lawyer"):
-        raise Http404
-    return render(request, "cases/queue.html", {"cases": []})
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""Document pages: generate, list versions, download (permission-checked)."""
