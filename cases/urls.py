@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import deadline_views, document_views, routing_views, views
+from . import deadline_views, routing_views, views
 
 app_name = "cases"
 
