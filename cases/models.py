@@ -387,9 +387,10 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         permission=can_coordinate,
         conditions=[claim_is_in_scope],
     )
-    def accept_for_aid(self, eligibility: str, note: str = ""):
+    def accept_for_aid(self, eligibility: str, eligibility_note: str = ""):
+        # Not `note`: apply_transition takes `note` for the CaseEvent itself.
         self.eligibility = eligibility
-        self.eligibility_note = note
+        self.eligibility_note = eligibility_note
         self.accepted_at = timezone.now()
 
     @transition(
@@ -441,11 +442,14 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @transition(
         field=state, source=State.IN_PROGRESS, target=State.RESOLVED, permission=can_resolve
     )
-    def resolve(self, outcome: str, amount_recovered=None, outcome_date=None, note: str = ""):
+    def resolve(
+        self, outcome: str, amount_recovered=None, outcome_date=None, outcome_note: str = ""
+    ):
+        # Not `note`: apply_transition takes `note` for the CaseEvent itself.
         self.outcome = outcome
         self.amount_recovered = amount_recovered
         self.outcome_date = outcome_date or timezone.localdate()
-        self.outcome_note = note
+        self.outcome_note = outcome_note
         self.resolved_at = timezone.now()
 
     @transition(
@@ -708,6 +712,13 @@ class Deadline(models.Model):
             models.UniqueConstraint(
                 fields=["case", "rule", "milestone"], name="deadline_unique_per_trigger"
             ),
+            # NULL milestones are distinct to the constraint above: transition-started
+            # deadlines (SLAs, legalaid.assignment) get at most one open row per rule.
+            models.UniqueConstraint(
+                fields=["case", "rule"],
+                condition=Q(milestone__isnull=True, status="open"),
+                name="deadline_one_open_without_milestone",
+            ),
         ]
 
     def __str__(self):
@@ -820,6 +831,51 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.case.number} {self.get_kind_display()} v{self.version}"
+
+
+class DocumentBatch(models.Model):
+    """Documents generated for many cases by one django-q2 task (bulk closing reports).
+    The row is the progress record the progress page polls: it lives in the database
+    so it works across processes whatever the cache backend."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("文书"), max_length=30, choices=Document.Kind.choices)
+    case_ids = models.JSONField(default=list)
+    results = models.JSONField(default=dict, help_text="case id → document id")
+    errors = models.JSONField(default=dict, help_text="case id → message")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("批量文书")
+        verbose_name_plural = _("批量文书")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} × {len(self.case_ids)} ({self.status})"
+
+    @property
+    def total(self) -> int:
+        return len(self.case_ids)
+
+    @property
+    def processed(self) -> int:
+        return len(self.results) + len(self.errors)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else 100
 
 
 # ---------------------------------------------------------------------------

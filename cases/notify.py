@@ -44,7 +44,81 @@ def worker_notices(event) -> None:
 
 
 def staff_notices(event) -> None:
-    """Lawyer and coordinator notifications (filled in by the routing feature)."""
+    """Lawyer and coordinator notifications (routing feature): the lawyer hears of an
+    assignment in-app and by SMS; the region's coordinators hear of a decline or an
+    expired offer in-app, with where the case went next."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from lawyers.models import Lawyer
+
+    from .sms import send_sms
+
+    case = event.case
+    key = f"event:{event.pk}"
+    if event.transition in ("assign", "reassign"):
+        lawyer = Lawyer.objects.select_related("user").filter(
+            pk=event.data.get("lawyer_id") or case.lawyer_id
+        ).first()
+        if lawyer is None:
+            return
+        days = settings.SLA_LAWYER_ACCEPT_WORKDAYS
+        notify_user(
+            lawyer.user,
+            _("新案件待接案：%(number)s（%(claims)s），请在 %(days)d 个工作日内确认接案或拒绝。")
+            % {"number": case.number, "claims": case.get_claims_display(), "days": days},
+            case=case,
+            dedupe_key=f"{key}:lawyer",
+        )
+        send_sms(
+            lawyer.phone,
+            "lawyer_assigned",
+            {"name": lawyer.name, "number": case.number, "days": days},
+            dedupe_key=f"{key}:lawyer-sms",
+        )
+        previous = event.data.get("previous_lawyer_id")
+        old = Lawyer.objects.select_related("user").filter(pk=previous).first() if previous else None
+        if old is not None:
+            notify_user(
+                old.user,
+                _("案件 %(number)s 已由协调员改派给其他律师。") % {"number": case.number},
+                case=case,
+                dedupe_key=f"{key}:previous-lawyer",
+            )
+    elif event.transition in ("decline", "expire"):
+        name = event.data.get("lawyer_name", "")
+        if event.transition == "decline":
+            what = _("律师%(name)s拒绝了案件 %(number)s，理由：%(reason)s。") % {
+                "name": name,
+                "number": case.number,
+                "reason": event.note,
+            }
+        else:
+            what = _("律师%(name)s未在期限内答复案件 %(number)s（超时未答复）。") % {
+                "name": name,
+                "number": case.number,
+            }
+        case.refresh_from_db()
+        if case.state == case.State.ASSIGNED and case.lawyer is not None:
+            then = _("系统已自动分配给下一位律师%(name)s。") % {"name": case.lawyer.name}
+        else:
+            then = _("没有其他符合条件的律师，请在分派看板重新分配。")
+        for user in _region_coordinators(case.region_code):
+            notify_user(user, what + then, case=case, dedupe_key=f"{key}:coord:{user.pk}")
+
+
+def _region_coordinators(region_code: str):
+    from stations.models import Membership
+
+    memberships = Membership.objects.filter(
+        role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMIN],
+        union__region_code__startswith=region_code[:2],
+    ).select_related("user", "union")
+    seen = {}
+    for m in memberships:
+        if region_code.startswith(m.union.scope) and m.user.is_active:
+            seen.setdefault(m.user_id, m.user)
+    return list(seen.values())
 
 
 TRANSITION_HANDLERS = [worker_notices, staff_notices]

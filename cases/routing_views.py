@@ -1,21 +1,307 @@
-"""Routing pages: the lawyer's queue, the coordinator's assignment board, lawyer actions."""
+"""Routing pages: the lawyer's queue, the coordinator's assignment board, and the
+POST actions that assign, accept, decline and reassign (logic in cases.assignment)."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from lawyers.models import ClaimType, Lawyer
 from stations.models import Access
+
+from . import assignment
+from .access import get_case_for
+from .models import Case, can_act_as_lawyer, can_coordinate
+from .workflow import CaseChanged, TransitionRefused
+
+QUEUE_PAGE_SIZE = 30
+BOARD_PAGE_SIZE = 20
+
+
+class QueueFilterForm(forms.Form):
+    claim = forms.ChoiceField(
+        label=gettext_lazy("求助类型"),
+        required=False,
+        choices=[("", gettext_lazy("全部类型")), *ClaimType.choices],
+    )
+    state = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("全部状态")),
+            (Case.State.ASSIGNED, gettext_lazy("待接案")),
+            (Case.State.IN_PROGRESS, gettext_lazy("办理中")),
+        ],
+    )
+    q = forms.CharField(label=gettext_lazy("搜索"), required=False, max_length=50)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("拒绝理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("请填写拒绝理由。")},
+    )
+    state = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ChooseLawyerForm(forms.Form):
+    lawyer = forms.ModelChoiceField(
+        queryset=Lawyer.objects.all(),
+        label=gettext_lazy("律师"),
+        error_messages={
+            "required": gettext_lazy("请选择一位律师。"),
+            "invalid_choice": gettext_lazy("所选律师不存在，请重新选择。"),
+        },
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("改派原因"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    state = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, reason_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        self.fields["reason"].error_messages["required"] = _("请填写改派原因。")
+
+
+def _lawyer_or_404(user) -> Lawyer:
+    lawyer = getattr(user, "lawyer", None)
+    if lawyer is None:
+        raise Http404
+    return lawyer
+
+
+def _coordinated_case(user, number) -> Case:
+    case = get_case_for(user, number)
+    if not can_coordinate(case, user):
+        raise Http404
+    return case
+
+
+def _back(request, case):
+    """Where to go after an action: the board when the form came from there."""
+    if request.POST.get("next") == "board":
+        return redirect("cases:assignment_board")
+    return redirect(case)
+
+
+# ---------------------------------------------------------------------------
+# The lawyer's queue
 
 
 @login_required
 def queue(request):
-    if not hasattr(request.user, "lawyer"):
-        raise Http404
-    return render(request, "cases/queue.html", {"cases": []})
+    lawyer = _lawyer_or_404(request.user)
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows, counts = assignment.lawyer_queue(
+        lawyer,
+        claim=filters.get("claim", ""),
+        state=filters.get("state", ""),
+        q=filters.get("q", ""),
+    )
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "lawyer": lawyer,
+        "form": form,
+        "page": page,
+        "counts": counts,
+        "today": timezone.localdate(),
+        "query_string": params.urlencode(),
+    }
+    template = "cases/_queue_rows.html" if request.htmx else "cases/queue.html"
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------------------
+# The coordinator's board
 
 
 @login_required
 def assignment_board(request):
-    if not Access.of(request.user).is_coordinator:
+    if not Access.of(request.user).is_coordinator and not request.user.is_superuser:
         raise Http404
-    return render(request, "cases/assignment_board.html", {})
+    q = request.GET.get("q", "")[:50]
+    waiting, offered = assignment.board_queues(request.user, q=q)
+    waiting_page = Paginator(waiting, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    offered_page = Paginator(offered, BOARD_PAGE_SIZE).get_page(request.GET.get("opage"))
+    suggestions = assignment.suggest_many(waiting_page.object_list)
+    rows = [
+        {
+            "case": case,
+            "top": (suggestions.get(case.pk) or [None])[0],
+            "last_offer": next(
+                (a for a in case.assignments.all() if a.status in ("declined", "expired")), None
+            ),
+        }
+        for case in waiting_page.object_list
+    ]
+    return render(
+        request,
+        "cases/assignment_board.html",
+        {
+            "q": q,
+            "rows": rows,
+            "waiting_page": waiting_page,
+            "offered_page": offered_page,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Coordinator actions
+
+
+def _refused(request, exc):
+    messages.error(request, str(exc))
+
+
+@login_required
+def assign(request, number):
+    """GET: every eligible lawyer, ranked, searchable by name or firm. POST: assign one."""
+    case = _coordinated_case(request.user, number)
+    return _choose_lawyer(request, case, action="assign")
+
+
+@login_required
+def reassign(request, number):
+    case = _coordinated_case(request.user, number)
+    return _choose_lawyer(request, case, action="reassign")
+
+
+def _choose_lawyer(request, case, *, action):
+    reassigning = action == "reassign"
+    form = ChooseLawyerForm(request.POST or None, reason_required=reassigning)
+    if request.method == "POST" and form.is_valid():
+        lawyer = form.cleaned_data["lawyer"]
+        expected = form.cleaned_data["state"] or None
+        try:
+            if reassigning:
+                assignment.reassign_case(
+                    case,
+                    lawyer,
+                    request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_state=expected,
+                )
+            else:
+                assignment.assign_case(case, lawyer, request.user, expected_state=expected)
+        except assignment.AssignmentRefused as exc:
+            form.add_error("lawyer", str(exc))
+        except (CaseChanged, TransitionRefused) as exc:
+            _refused(request, exc)
+            return redirect(case)
+        else:
+            messages.success(
+                request, _("已分配给律师%(name)s，等待其确认接案。") % {"name": lawyer.name}
+            )
+            return _back(request, case)
+    q = request.GET.get("q", "").strip()[:50]
+    suggestions = assignment.suggest(case)
+    if q:
+        suggestions = [s for s in suggestions if q in s.lawyer.name or q in s.lawyer.firm]
+    return render(
+        request,
+        "cases/assign.html",
+        {
+            "case": case,
+            "form": form,
+            "suggestions": suggestions,
+            "q": q,
+            "reassigning": reassigning,
+            "selected": str(form["lawyer"].value() or ""),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def auto_assign(request, number):
+    case = _coordinated_case(request.user, number)
+    try:
+        event = assignment.auto_assign(
+            case, request.user, expected_state=request.POST.get("state") or None
+        )
+    except (CaseChanged, TransitionRefused) as exc:
+        _refused(request, exc)
+        return _back(request, case)
+    if event is None:
+        messages.error(request, _("没有符合条件的律师，请调整后手动分配。"))
+    else:
+        case.refresh_from_db()
+        messages.success(
+            request, _("已自动分配给律师%(name)s，等待其确认接案。") % {"name": case.lawyer.name}
+        )
+    return _back(request, case)
+
+
+# ---------------------------------------------------------------------------
+# Lawyer actions
+
+
+def _assigned_case(user, number) -> Case:
+    _lawyer_or_404(user)
+    case = get_case_for(user, number)
+    if not can_act_as_lawyer(case, user):
+        raise Http404
+    return case
+
+
+@login_required
+@require_POST
+def accept(request, number):
+    case = _assigned_case(request.user, number)
+    try:
+        assignment.accept_case(
+            case, request.user, expected_state=request.POST.get("state") or None
+        )
+    except (CaseChanged, TransitionRefused) as exc:
+        _refused(request, exc)
+        return redirect(case)
+    messages.success(request, _("已接案。请尽快联系劳动者。"))
+    if request.POST.get("next") == "queue":
+        return redirect("cases:queue")
+    return redirect(case)
+
+
+@login_required
+def decline(request, number):
+    """GET: the form with the reason. POST: decline; the case leaves the lawyer's view."""
+    case = _assigned_case(request.user, number)
+    form = DeclineForm(request.POST or None, initial={"state": case.state})
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment.decline_case(
+                case,
+                request.user,
+                reason=form.cleaned_data["reason"],
+                expected_state=form.cleaned_data["state"] or None,
+            )
+        except (CaseChanged, TransitionRefused, assignment.AssignmentRefused) as exc:
+            _refused(request, exc)
+            return redirect(case)
+        messages.success(
+            request, _("已拒绝案件 %(number)s，协调员会另行安排。") % {"number": case.number}
+        )
+        return redirect("cases:queue")
+    return render(
+        request,
+        "cases/decline.html",
+        {"case": case, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

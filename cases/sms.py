@@ -1,22 +1,235 @@
 """Sending SMS (DESIGN §8). `send_sms` writes the message to the outbox table first,
-then a django-q2 task hands it to the configured backend (outbox, console, http)."""
+then, after commit, a django-q2 task (`deliver`) hands it to the backend named by
+settings.SMS_BACKEND:
 
+- "outbox": the table is the delivery; the row is marked sent and stays readable
+  (admin, and the DEBUG-only page /status/outbox/).
+- "console": printed to stdout.
+- "http": POSTed as JSON to settings.SMS_GATEWAY_URL, signed with
+  settings.SMS_GATEWAY_SECRET (see `signature`).
+
+Failures retry with backoff: `deliver` records attempts, last_error and
+next_attempt_at; the scheduled `retry_due` job picks up what is due; after
+MAX_ATTEMPTS the message is marked failed and shows in the admin's filter.
+
+Both `deliver` and `retry_due` are safe to run twice: a message is claimed with a
+guarded UPDATE (status and attempt count as they were read), so one run sends it.
+
+The HTTP gateway contract: body is UTF-8 JSON {"id", "phone", "body", "timestamp"};
+headers X-Timestamp (unix seconds, also in the body) and
+X-Signature: "sha256=" + hex HMAC-SHA256(secret, f"{timestamp}.".encode() + body).
+The gateway rejects a signature that does not match or a timestamp more than
+SIGNATURE_MAX_AGE seconds old (replay), and may dedupe on "id".
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_q.tasks import async_task
 
 from .models import SmsMessage
 
+log = logging.getLogger(__name__)
+
 TEMPLATES = {
-    # name: text with {placeholders}; short (one 70-character SMS), no sensitive detail.
+    # name: text with {placeholders}; short (one 70-character SMS with the signature),
+    # no sensitive detail beyond what the worker needs to act on.
+    "status_code": _("您的案件查询验证码为{code}，10分钟内有效，请勿告诉他人。"),
+    "case_received": _("您的求助已登记，编号{number}，查询码{access_code}。可凭手机号和查询码查进度。"),
+    "case_accepted": _("您的求助{number}已受理，正在为您安排律师。"),
+    "case_referred": _("您的求助{number}已转介，请联系：{referred_to}。"),
+    "lawyer_accepted": _("{lawyer}律师（{firm}）已接手您的案件{number}，将与您联系。"),
+    "case_resolved": _("您的案件{number}已办结，如有疑问请联系登记驿站。"),
+    "case_withdrawn": _("您的案件{number}已按您的要求撤回。如需帮助可再到驿站求助。"),
+    # routing: the lawyer hears of a new assignment
+    "lawyer_assigned": _("{name}律师：法援案件{number}已分配给您，请在{days}个工作日内登录系统确认接案。"),
 }
+
+MAX_ATTEMPTS = 5
+# Minutes to wait after attempt n (1-based) failed before trying again.
+BACKOFF_MINUTES = [1, 5, 15, 60]
+# A queued message whose first task never ran (lost queue, crashed worker) is
+# picked up by the retry job after this long.
+STALE_AFTER = datetime.timedelta(minutes=2)
+SIGNATURE_MAX_AGE = 300
+HTTP_TIMEOUT = 10
+
+
+class SmsError(Exception):
+    """The backend could not hand the message over; it will be retried."""
+
+
+def render(template: str, params: dict | None = None) -> str:
+    text = str(TEMPLATES.get(template, template)).format(**(params or {}))
+    return f"{text}{settings.SMS_SIGNATURE}"
 
 
 def send_sms(phone, template: str, params: dict | None = None, *, dedupe_key: str | None = None):
-    """Queue one SMS. With a dedupe key, a second call for the same key is a no-op."""
-    body = TEMPLATES.get(template, template).format(**(params or {}))
+    """Queue one SMS. With a dedupe key, a second call for the same key is a no-op
+    (returns None). Delivery is queued after the surrounding transaction commits."""
+    body = render(template, params)[:300]
     try:
         with transaction.atomic():
-            return SmsMessage.objects.create(
+            message = SmsMessage.objects.create(
                 phone=phone, template=template, body=body, dedupe_key=dedupe_key
             )
     except IntegrityError:
         return None
+    transaction.on_commit(lambda: async_task("cases.sms.deliver", message.pk))
+    return message
+
+
+# ---------------------------------------------------------------------------
+# Delivery
+
+
+def deliver(sms_id: int, now=None) -> str:
+    """Hand one queued message to the backend if it is due. Returns its status."""
+    now = now or timezone.now()
+    message = SmsMessage.objects.filter(pk=sms_id).first()
+    if message is None:
+        return "missing"
+    if message.status != SmsMessage.Status.QUEUED:
+        return message.status
+    if message.next_attempt_at is not None and message.next_attempt_at > now:
+        return message.status
+    attempt = message.attempts + 1
+    # Claim: whoever moves attempts from n to n+1 sends. next_attempt_at doubles as a
+    # lease, so a worker that dies mid-send leaves a message the retry job picks up.
+    claimed = SmsMessage.objects.filter(
+        pk=sms_id, status=SmsMessage.Status.QUEUED, attempts=message.attempts
+    ).update(attempts=attempt, next_attempt_at=now + backoff(attempt))
+    if not claimed:
+        return "busy"
+    message.attempts = attempt
+    try:
+        backend(settings.SMS_BACKEND)(message)
+    except Exception as exc:  # noqa: BLE001 — any failure of the gateway is retried
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        log.warning("SMS %s attempt %s failed: %s", sms_id, attempt, error)
+        failed = attempt >= MAX_ATTEMPTS
+        SmsMessage.objects.filter(pk=sms_id, attempts=attempt).update(
+            last_error=error,
+            status=SmsMessage.Status.FAILED if failed else SmsMessage.Status.QUEUED,
+            next_attempt_at=None if failed else now + backoff(attempt),
+        )
+        return SmsMessage.Status.FAILED if failed else SmsMessage.Status.QUEUED
+    SmsMessage.objects.filter(pk=sms_id, attempts=attempt).update(
+        status=SmsMessage.Status.SENT, sent_at=timezone.now(), next_attempt_at=None
+    )
+    return SmsMessage.Status.SENT
+
+
+def backoff(attempt: int) -> datetime.timedelta:
+    return datetime.timedelta(minutes=BACKOFF_MINUTES[min(attempt, len(BACKOFF_MINUTES)) - 1])
+
+
+def due(now=None):
+    now = now or timezone.now()
+    return SmsMessage.objects.filter(status=SmsMessage.Status.QUEUED).filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - STALE_AFTER)
+    )
+
+
+def retry_due(now=None, limit: int = 200) -> int:
+    """The scheduled job: deliver every queued message whose retry time has come."""
+    ids = list(due(now).order_by("created_at").values_list("pk", flat=True)[:limit])
+    for sms_id in ids:
+        deliver(sms_id, now=now)
+    return len(ids)
+
+
+def requeue(queryset) -> int:
+    """The admin's retry action: failed (or stuck) messages go back to the queue."""
+    ids = list(queryset.exclude(status=SmsMessage.Status.SENT).values_list("pk", flat=True))
+    SmsMessage.objects.filter(pk__in=ids).update(
+        status=SmsMessage.Status.QUEUED, attempts=0, next_attempt_at=None
+    )
+    for sms_id in ids:
+        transaction.on_commit(lambda sms_id=sms_id: async_task("cases.sms.deliver", sms_id))
+    return len(ids)
+
+
+# ---------------------------------------------------------------------------
+# Backends: each takes an SmsMessage and raises on failure.
+
+
+def outbox_backend(message) -> None:
+    """The table is the outbox: nothing leaves the machine."""
+
+
+def console_backend(message) -> None:
+    print(f"[SMS] {message.phone}: {message.body}", flush=True)
+
+
+def signature(payload: bytes, timestamp: str, secret: str) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256)
+    return f"sha256={mac.hexdigest()}"
+
+
+def verify_signature(
+    payload: bytes, timestamp: str, received: str, secret: str, now: float | None = None
+) -> bool:
+    """What the gateway checks (and the tests' stand-in gateway does)."""
+    try:
+        age = (time.time() if now is None else now) - int(timestamp)
+    except (TypeError, ValueError):
+        return False
+    if abs(age) > SIGNATURE_MAX_AGE:
+        return False
+    return hmac.compare_digest(signature(payload, timestamp, secret), received or "")
+
+
+def http_backend(message) -> None:
+    url, secret = settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_SECRET
+    if not url or not secret:
+        raise SmsError("SMS_GATEWAY_URL and SMS_GATEWAY_SECRET must be set for the http backend")
+    timestamp = str(int(time.time()))
+    payload = json.dumps(
+        {
+            "id": f"yizhan-sms-{message.pk}",
+            "phone": str(message.phone),
+            "body": message.body,
+            "timestamp": int(timestamp),
+        },
+        ensure_ascii=False,
+    ).encode()
+    request = urllib.request.Request(
+        url,
+        data=payload,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "X-Timestamp": timestamp,
+            "X-Signature": signature(payload, timestamp, secret),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
+            if not 200 <= response.status < 300:
+                raise SmsError(f"gateway answered {response.status}")
+    except urllib.error.HTTPError as exc:
+        raise SmsError(f"gateway answered {exc.code}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise SmsError(f"gateway unreachable: {exc}") from None
+
+
+BACKENDS = {"outbox": outbox_backend, "console": console_backend, "http": http_backend}
+
+
+def backend(name: str):
+    try:
+        return BACKENDS[name]
+    except KeyError:
+        raise SmsError(f"unknown SMS_BACKEND {name!r}; use one of {sorted(BACKENDS)}") from None

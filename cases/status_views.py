@@ -1,7 +1,149 @@
-"""The worker's status page (DESIGN §8): phone number, code, cases. No account."""
+"""The worker's status page (DESIGN §8): phone number, code, cases. No account.
 
-from django.shortcuts import render
+Views parse input, make one call to cases.status, and redirect or render.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import status
+from .models import SmsMessage
+
+SENT_MESSAGE = gettext_lazy("如果该号码登记过求助，验证码已发送，10 分钟内有效。")
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=gettext_lazy("手机号"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "13800138000"}
+        ),
+        error_messages={"required": gettext_lazy("请输入您在驿站登记时留下的手机号。")},
+    )
+
+    def clean_phone(self):
+        phone = status.normalize_phone(self.cleaned_data["phone"])
+        if phone is None:
+            raise forms.ValidationError(_("请输入正确的 11 位手机号，例如 13800138000。"))
+        return phone
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("验证码或查询码"),
+        max_length=20,
+        help_text=gettext_lazy("短信里的 6 位验证码，或登记回执上的 8 位查询码。"),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9０-９ -]*"}
+        ),
+        error_messages={"required": gettext_lazy("请输入验证码或查询码。")},
+    )
+
+    def clean_code(self):
+        code = status.normalize_code(self.cleaned_data["code"])
+        if not code.isdigit() or len(code) not in (status.CODE_LENGTH, status.RECEIPT_CODE_LENGTH):
+            raise forms.ValidationError(
+                _("请输入短信里的 6 位验证码，或回执上的 8 位查询码。")
+            )
+        return code
 
 
 def start(request):
-    return render(request, "status/start.html")
+    """Step 1: the phone number."""
+    if status.session_workers(request.session) is not None:
+        return redirect("status:cases")
+    form = PhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        try:
+            status.request_code(phone, status.client_ip(request))
+        except status.Refused as refusal:
+            form.add_error("phone", refusal.message)
+        else:
+            status.start_pending(request.session, phone)
+            messages.success(request, SENT_MESSAGE)
+            return redirect("status:verify")
+    return render(request, "status/start.html", {"form": form})
+
+
+def verify(request):
+    """Step 2: the SMS code or the receipt's access code."""
+    phone = status.pending_phone(request.session)
+    if phone is None:
+        return redirect("status:start")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verified = status.verify(phone, form.cleaned_data["code"], status.client_ip(request))
+        except status.Refused as refusal:
+            form.add_error("code", refusal.message)
+        else:
+            status.open_session(request.session, verified, phone)
+            return redirect("status:cases")
+    return render(
+        request, "status/verify.html", {"form": form, "masked_phone": status.mask(phone)}
+    )
+
+
+@require_POST
+def resend(request):
+    phone = status.pending_phone(request.session)
+    if phone is None:
+        return redirect("status:start")
+    try:
+        status.request_code(phone, status.client_ip(request))
+    except status.Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        status.start_pending(request.session, phone)
+        messages.success(request, SENT_MESSAGE)
+    return redirect("status:verify")
+
+
+def cases(request):
+    """Step 3: this phone's cases, for 15 minutes."""
+    workers = status.session_workers(request.session)
+    if workers is None:
+        if status.SESSION_KEY in request.session:
+            status.close_session(request.session)
+            messages.warning(request, _("查询已超过 15 分钟，为保护您的信息，请重新验证。"))
+        return redirect("status:start")
+    page = Paginator(status.worker_cases(workers), 10).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "status/cases.html",
+        {
+            "page": page,
+            "cases": [status.case_view(case, today) for case in page],
+            "minutes_left": status.session_minutes_left(request.session),
+        },
+    )
+
+
+@require_POST
+def logout(request):
+    status.close_session(request.session)
+    messages.success(request, _("您已退出查询。"))
+    return redirect("status:start")
+
+
+def outbox(request):
+    """DEBUG only: the SMS outbox, so a tester can read the codes. 404 otherwise."""
+    if not settings.DEBUG:
+        raise Http404
+    queryset = SmsMessage.objects.order_by("-created_at", "-pk")
+    query = status.normalize_code(request.GET.get("q", ""))
+    if query:
+        queryset = queryset.filter(phone__contains=query[-11:])
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "status/outbox.html", {"page": page, "q": request.GET.get("q", "")})

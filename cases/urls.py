@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.station_cases, name="station_cases"),
     path("intake/", views.intake, name="intake"),
     path("triage/", views.triage, name="triage"),
+    path("intake/open-cases/", views.intake_open_cases, name="intake_open_cases"),
     # --- routing: lawyer queue, assignment board, lawyer actions (cases/routing_views.py)
     path("queue/", routing_views.queue, name="queue"),
     path("assignments/", routing_views.assignment_board, name="assignment_board"),
@@ -19,5 +20,23 @@ urlpatterns = [
     path("notifications/", deadline_views.notifications, name="notifications"),
     # --- documents (cases/document_views.py)
     # --- the case page and its sub-pages last: <number> matches almost anything
+    # case lifecycle sub-pages (cases/views.py)
+    path("<str:number>/receipt/", views.receipt, name="receipt"),
+    path("<str:number>/do/<str:transition>/", views.do_transition, name="transition"),
+    path("<str:number>/notes/", views.add_note, name="add_note"),
+    path("<str:number>/evidence/", views.update_evidence, name="update_evidence"),
+    path("<str:number>/attachments/", views.upload_attachments, name="upload_attachments"),
+    path(
+        "<str:number>/attachments/<int:pk>/",
+        views.download_attachment,
+        name="download_attachment",
+    ),
+    path("<str:number>/reveal/", views.reveal, name="reveal"),
+    # routing per-case actions (cases/routing_views.py)
+    path("<str:number>/assign/", routing_views.assign, name="assign"),
+    path("<str:number>/auto-assign/", routing_views.auto_assign, name="auto_assign"),
+    path("<str:number>/accept/", routing_views.accept, name="accept"),
+    path("<str:number>/decline/", routing_views.decline, name="decline"),
+    path("<str:number>/reassign/", routing_views.reassign, name="reassign"),
     path("<str:number>/", views.detail, name="detail"),
 ]

@@ -187,6 +187,9 @@ PHONE_HASH_KEY = env_str("PHONE_HASH_KEY", SECRET_KEY)
 # Internal service levels (DESIGN §5), in working days.
 SLA_LAWYER_ACCEPT_WORKDAYS = env_int("SLA_LAWYER_ACCEPT_WORKDAYS", 2)
 SLA_FIRST_CONTACT_WORKDAYS = env_int("SLA_FIRST_CONTACT_WORKDAYS", 3)
+# Years beyond the chinesecalendar package whose State Council schedule an admin has
+# entered in full as holiday overrides (e.g. "2027"); see cases/workdays.py.
+HOLIDAY_SCHEDULE_COMPLETE_YEARS = [int(y) for y in env_list("HOLIDAY_SCHEDULE_COMPLETE_YEARS")]
 
 # Task queue (django-q2) -------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

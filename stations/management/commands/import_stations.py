@@ -31,5 +31,6 @@ class Command(BaseCommand):
         for line, reason in report.errors:
             self.stderr.write(f"第 {line} 行：{reason}")
         self.stdout.write(
-            f"新增 {report.created} 个驿站，更新 {report.updated} 个，跳过 {len(report.errors)} 行错误数据。"
+            f"新增 {report.created} 个驿站，更新 {report.updated} 个，未变 {report.unchanged} 个，"
+            f"跳过 {len(report.errors)} 行错误数据。"
         )

@@ -1,0 +1,109 @@
+"""Case attachments: what is accepted, how it is stored, how it leaves the server.
+
+The type is decided by the file's content (magic bytes, and Pillow for images), never by
+its name or the browser's Content-Type: a renamed .exe is refused. Files go to the
+default storage, which is private (settings.STORAGES; no URL is ever routed to it);
+they are served only by the permission-checked view, which audits every download.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from .models import Attachment, CaseEvent
+
+JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
+EXTENSIONS = {JPEG: "jpg", PNG: "png", PDF: "pdf"}
+MAX_FILES = 10
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type from the first bytes, for the three kinds we accept."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    # PDF readers accept the header within the first 1024 bytes; we want it first.
+    if head.startswith(b"%PDF-"):
+        return PDF
+    return None
+
+
+def validate_upload(upload) -> str:
+    """Return the content type, or raise ValidationError with a message for the field."""
+    name = getattr(upload, "name", "") or _("文件")
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("“%(name)s”太大（%(size)s），单个附件不能超过 %(limit)s。")
+            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s”是空文件。") % {"name": name})
+    upload.seek(0)
+    content_type = sniff(upload.read(16))
+    upload.seek(0)
+    if content_type is None:
+        raise ValidationError(
+            _("“%(name)s”不是 JPG、PNG 图片或 PDF 文件（按文件内容检查），请重新选择。")
+            % {"name": name}
+        )
+    if content_type in (JPEG, PNG):
+        from PIL import Image
+
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+        except Exception:  # Pillow raises many kinds for broken files
+            raise ValidationError(
+                _("“%(name)s”图片已损坏或不完整，请重新拍照上传。") % {"name": name}
+            ) from None
+        finally:
+            upload.seek(0)
+    return content_type
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def save_attachment(case, upload, user, content_type: str | None = None) -> Attachment:
+    """Store one validated upload and audit it. Call inside the caller's transaction."""
+    content_type = content_type or validate_upload(upload)
+    original = (getattr(upload, "name", "") or "file")[-200:]
+    attachment = Attachment(
+        case=case,
+        original_name=original,
+        content_type=content_type,
+        size=upload.size,
+        sha256=_sha256(upload),
+        uploaded_by=user,
+    )
+    attachment.file.save(f"{attachment.sha256}.{EXTENSIONS[content_type]}", upload, save=False)
+    attachment.save()
+    CaseEvent.objects.create(
+        case=case,
+        actor=user,
+        kind=CaseEvent.Kind.ATTACHMENT,
+        note=original,
+        data={"attachment": attachment.pk, "sha256": attachment.sha256},
+    )
+    return attachment
+
+
+def record_download(case, attachment, user) -> None:
+    CaseEvent.objects.create(
+        case=case,
+        actor=user,
+        kind=CaseEvent.Kind.DOWNLOAD,
+        note=attachment.original_name,
+        data={"attachment": attachment.pk},
+    )

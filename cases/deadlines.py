@@ -1,0 +1,466 @@
+"""The statutory deadline rules and the arithmetic that computes them (DESIGN §5).
+
+Pure: dates and rules in, dates out, no ORM. The working-day schedule is passed in as
+a `cases.workdays.Calendar` (itself pure); `cases.schedule` is the ORM side.
+
+Counting (民法典 第二百零一条至第二百零三条, 民事诉讼法 第八十五条):
+1. the trigger day is not counted (民法典 201, 民事诉讼法 85 II);
+2. months and years end on the same-numbered day of the final month, or on its last
+   day when there is none (民法典 202);
+3. a last day that is a rest day (weekend or statutory holiday) moves to the next
+   working day (民法典 203, 民事诉讼法 85 III); a weekend make-up working day is a
+   working day: no roll-over, but flagged;
+4. holidays inside the period do not extend it; working-day periods count working days.
+
+Every citation below was checked against the statute texts in ../shared/law/. Where
+they differ from the DESIGN table, the statute wins (see the comments on
+`legalaid.assignment` and `labor.mediation`).
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from .workdays import Calendar
+
+# Units
+DAYS = "days"
+WORKDAYS = "workdays"
+MONTHS = "months"
+YEARS = "years"
+
+UNIT_LABELS = {DAYS: _("日"), WORKDAYS: _("个工作日"), MONTHS: _("个月"), YEARS: _("年")}
+
+# Who a deadline binds; the values match cases.models.Deadline.Binds.
+WORKER = "worker"  # our side must act: missing it can cost the claim
+AGENCY = "agency"  # the other side or an authority must act: we wait and chase
+LAWYER = "lawyer"  # internal service level of the volunteer lawyer
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: str
+    triggers: tuple[str, ...]  # Milestone.Kind values (or "transition:<name>" for SLAs)
+    period: int
+    unit: str
+    binds: str
+    citation: str
+    extension: int = 0  # in the same unit; applied when the deadline is marked extended
+    claims: frozenset = field(default_factory=frozenset)  # only for cases with one of these
+    limitation: bool = False  # supports interruption (restart) and suspension (pause)
+    # 民法典 194 II: after a suspension the period ends no earlier than this many months
+    # after the obstacle is removed.
+    resume_tail_months: int = 0
+    note: str = ""
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period}{UNIT_LABELS[self.unit]}"
+
+
+def _rule(*args, **kwargs) -> Rule:
+    return Rule(*args, **kwargs)
+
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in [
+        _rule(
+            "injury.employer_application",
+            _("用人单位申请工伤认定"),
+            ("accident",),
+            30,
+            DAYS,
+            AGENCY,
+            _("《工伤保险条例》第十七条第一款"),
+            claims=frozenset({"injury"}),
+            note=_("单位逾期未申请的，劳动者本人、近亲属或工会可在一年内直接申请。"),
+        ),
+        _rule(
+            "injury.worker_application",
+            _("劳动者申请工伤认定"),
+            ("accident",),
+            1,
+            YEARS,
+            WORKER,
+            _("《工伤保险条例》第十七条第二款；《最高人民法院关于审理工伤保险行政案件若干问题的规定》第七条"),
+            claims=frozenset({"injury"}),
+            limitation=True,
+            note=_("非因职工本人原因耽误的时间不计入申请期限（记为“中止”）。"),
+        ),
+        _rule(
+            "injury.decision",
+            _("人社部门作出工伤认定决定"),
+            ("injury_accepted",),
+            60,
+            DAYS,
+            AGENCY,
+            _("《工伤保险条例》第二十条"),
+            note=_("事实清楚、权利义务明确的，应在15日内作出。"),
+        ),
+        _rule(
+            "injury.appraisal_conclusion",
+            _("作出劳动能力鉴定结论"),
+            ("appraisal_applied",),
+            60,
+            DAYS,
+            AGENCY,
+            _("《工伤保险条例》第二十五条第二款"),
+            extension=30,
+        ),
+        _rule(
+            "injury.reappraisal_request",
+            _("申请再次鉴定"),
+            ("appraisal_concluded",),
+            15,
+            DAYS,
+            WORKER,
+            _("《工伤保险条例》第二十六条"),
+        ),
+        # 行政复议法 (2023 revision) 第二十条: 60 days from knowing of the act.
+        _rule(
+            "admin.reconsideration",
+            _("申请行政复议"),
+            ("injury_decided",),
+            60,
+            DAYS,
+            WORKER,
+            _("《行政复议法》第二十条第一款"),
+        ),
+        _rule(
+            "admin.lawsuit",
+            _("提起行政诉讼"),
+            ("injury_decided",),
+            6,
+            MONTHS,
+            WORKER,
+            _("《行政诉讼法》第四十六条第一款"),
+        ),
+        _rule(
+            "admin.lawsuit_after_reconsideration",
+            _("复议后提起行政诉讼"),
+            ("reconsideration_decided",),
+            15,
+            DAYS,
+            WORKER,
+            _("《行政诉讼法》第四十五条"),
+        ),
+        # The 15 days are in the third paragraph of art. 14 (DESIGN: "14").
+        _rule(
+            "labor.mediation",
+            _("调解组织调解期限"),
+            ("mediation_applied",),
+            15,
+            DAYS,
+            AGENCY,
+            _("《劳动争议调解仲裁法》第十四条第三款"),
+            note=_("期满未达成调解协议的，可以申请仲裁。"),
+        ),
+        _rule(
+            "labor.arbitration_limitation",
+            _("申请劳动仲裁（仲裁时效）"),
+            ("knew_infringement", "employment_ended"),
+            1,
+            YEARS,
+            WORKER,
+            _("《劳动争议调解仲裁法》第二十七条"),
+            limitation=True,
+            note=_("拖欠劳动报酬的，自劳动关系终止之日起一年内提出（第二十七条第四款）。"),
+        ),
+        _rule(
+            "labor.arbitration_acceptance",
+            _("仲裁委决定是否受理"),
+            ("arbitration_filed",),
+            5,
+            DAYS,
+            AGENCY,
+            _("《劳动争议调解仲裁法》第二十九条"),
+        ),
+        _rule(
+            "labor.arbitration_award",
+            _("仲裁庭作出裁决"),
+            ("arbitration_accepted",),
+            45,
+            DAYS,
+            AGENCY,
+            _("《劳动争议调解仲裁法》第四十三条第一款"),
+            extension=15,
+        ),
+        _rule(
+            "labor.suit_after_award",
+            _("不服仲裁裁决起诉"),
+            ("award_received", "final_award_received"),
+            15,
+            DAYS,
+            WORKER,
+            _("《劳动争议调解仲裁法》第四十八条、第五十条"),
+        ),
+        _rule(
+            "labor.set_aside_final_award",
+            _("用人单位申请撤销终局裁决"),
+            ("final_award_received",),
+            30,
+            DAYS,
+            AGENCY,
+            _("《劳动争议调解仲裁法》第四十九条"),
+        ),
+        _rule(
+            "civil.appeal",
+            _("不服一审判决上诉"),
+            ("judgment_served",),
+            15,
+            DAYS,
+            WORKER,
+            _("《民事诉讼法》第一百七十一条"),
+        ),
+        _rule(
+            "civil.enforcement",
+            _("申请强制执行"),
+            ("performance_due",),
+            2,
+            YEARS,
+            WORKER,
+            _("《民事诉讼法》第二百五十条"),
+            limitation=True,
+        ),
+        # Intake records the incident date as the ACCIDENT milestone; for a road
+        # accident the worker usually knows the damage and the other party that day,
+        # and the earlier trigger is the safe one. A later KNEW_DAMAGE milestone adds
+        # its own, later deadline.
+        _rule(
+            "civil.tort_limitation",
+            _("提起侵权诉讼（诉讼时效）"),
+            ("knew_damage", "accident"),
+            3,
+            YEARS,
+            WORKER,
+            _("《民法典》第一百八十八条"),
+            claims=frozenset({"tort"}),
+            limitation=True,
+            resume_tail_months=6,
+            note=_("中断适用第一百九十五条，中止适用第一百九十四条（障碍消除后满六个月届满）。"),
+        ),
+        _rule(
+            "legalaid.decision",
+            _("法律援助机构作出是否给予援助的决定"),
+            ("legalaid_applied",),
+            7,
+            DAYS,
+            AGENCY,
+            _("《法律援助法》第四十三条第一款"),
+        ),
+        # DESIGN cites art. 44, but the 3 days to assign are in art. 43 I (art. 44 is
+        # about aid given before the decision). The statute wins.
+        _rule(
+            "legalaid.assignment",
+            _("指派法律援助人员"),
+            ("legalaid_granted", "transition:accept_for_aid"),
+            3,
+            DAYS,
+            AGENCY,
+            _("《法律援助法》第四十三条第一款"),
+        ),
+        _rule(
+            "inspection.complaint",
+            _("向劳动保障监察投诉"),
+            ("violation_ended",),
+            2,
+            YEARS,
+            WORKER,
+            _("《劳动保障监察条例》第二十条"),
+        ),
+        _rule(
+            "inspection.investigation",
+            _("劳动监察调查完成"),
+            ("inspection_opened",),
+            60,
+            WORKDAYS,
+            AGENCY,
+            _("《劳动保障监察条例》第十七条"),
+            extension=30,
+        ),
+        _rule(
+            "sla.lawyer_accept",
+            _("律师答复是否接案"),
+            ("transition:assign", "transition:reassign"),
+            2,
+            WORKDAYS,
+            LAWYER,
+            _("本站服务规范（SLA_LAWYER_ACCEPT_WORKDAYS）"),
+        ),
+        _rule(
+            "sla.first_contact",
+            _("律师首次联系劳动者"),
+            ("transition:accept",),
+            3,
+            WORKDAYS,
+            LAWYER,
+            _("本站服务规范（SLA_FIRST_CONTACT_WORKDAYS）"),
+        ),
+    ]
+}
+
+LIMITATION_RULES = frozenset(code for code, r in RULES.items() if r.limitation)
+
+
+def get_rule(code: str, *, sla_workdays: dict | None = None) -> Rule:
+    """The rule for `code` (KeyError when unknown). Internal SLAs take their period
+    from settings (pass `sla_workdays` to override, e.g. in tests)."""
+    rule = RULES[code]
+    if code.startswith("sla."):
+        if sla_workdays is None:
+            from django.conf import settings
+
+            sla_workdays = {
+                "sla.lawyer_accept": settings.SLA_LAWYER_ACCEPT_WORKDAYS,
+                "sla.first_contact": settings.SLA_FIRST_CONTACT_WORKDAYS,
+            }
+        if code in sla_workdays:
+            rule = Rule(**{**rule.__dict__, "period": int(sla_workdays[code])})
+    return rule
+
+
+def rules_for_trigger(trigger: str, claims=()) -> list[Rule]:
+    """The rules a milestone kind (or "transition:<name>") starts, for a case with these claims."""
+    claims = set(claims)
+    return [
+        get_rule(r.code)
+        for r in RULES.values()
+        if trigger in r.triggers and (not r.claims or r.claims & claims)
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Arithmetic
+
+
+def add_months(start: datetime.date, months: int) -> datetime.date:
+    """Same-numbered day `months` later, or that month's last day when there is none (民法典 202)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    last = _stdlib_calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(start.day, last))
+
+
+@dataclass(frozen=True)
+class Result:
+    rule: str
+    trigger: datetime.date
+    start: datetime.date  # the trigger, or the restart date after an interruption
+    raw_end: datetime.date  # the last day before any roll-over
+    due: datetime.date
+    provisional: bool
+    rolled_over: bool
+    makeup_workday: bool
+    citation: str
+    extended: bool = False
+    suspended_days: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "rule": self.rule,
+            "trigger": self.trigger.isoformat(),
+            "due": self.due.isoformat(),
+            "provisional": self.provisional,
+            "rolled_over": self.rolled_over,
+            "makeup_workday": self.makeup_workday,
+            "citation": str(self.citation),
+        }
+
+
+def compute(
+    rule: Rule | str,
+    trigger: datetime.date,
+    calendar: Calendar,
+    *,
+    extended: bool = False,
+    restarted_on: datetime.date | None = None,
+    suspended_days: int = 0,
+    resumed_on: datetime.date | None = None,
+) -> Result:
+    """The due date of `rule` started by an event on `trigger`.
+
+    Limitation periods: `restarted_on` (interruption) starts the whole period again
+    from that date; `suspended_days` (suspension) adds the paused days to the end; for
+    rules with `resume_tail_months` the period also runs at least that long after
+    `resumed_on` (民法典 194 II).
+    """
+    if isinstance(rule, str):
+        rule = get_rule(rule)
+    start = restarted_on or trigger
+    amount = rule.period + (rule.extension if extended else 0)
+    provisional = False
+    if rule.unit == WORKDAYS:
+        raw_end, provisional = calendar.add_working_days(start, amount)
+    elif rule.unit == DAYS:
+        raw_end = start + datetime.timedelta(days=amount)
+    elif rule.unit == MONTHS:
+        raw_end = add_months(start, amount)
+    elif rule.unit == YEARS:
+        raw_end = add_months(start, 12 * amount)
+    else:  # pragma: no cover - the table is fixed
+        raise ValueError(rule.unit)
+    if suspended_days:
+        raw_end += datetime.timedelta(days=suspended_days)
+    if rule.resume_tail_months and resumed_on:
+        raw_end = max(raw_end, add_months(resumed_on, rule.resume_tail_months))
+    due, looked_provisional = calendar.next_workday(raw_end)
+    provisional |= looked_provisional
+    return Result(
+        rule=rule.code,
+        trigger=trigger,
+        start=start,
+        raw_end=raw_end,
+        due=due,
+        provisional=provisional,
+        rolled_over=due != raw_end,
+        makeup_workday=calendar.day(due).makeup,
+        citation=rule.citation,
+        extended=extended,
+        suspended_days=suspended_days,
+    )
+
+
+def explain(result: Result, rule: Rule | None = None, calendar: Calendar | None = None) -> list[str]:
+    """The computation in plain Chinese, one sentence per line."""
+    rule = rule or get_rule(result.rule)
+    lines = [
+        _("规则：%(code)s %(label)s") % {"code": rule.code, "label": rule.label},
+        _("依据：%(citation)s") % {"citation": rule.citation},
+        _("起算：%(start)s（当日不计入），期间 %(period)s%(ext)s")
+        % {
+            "start": result.start.isoformat(),
+            "period": rule.period_label,
+            "ext": (_("，已延长 %(n)s%(unit)s") % {"n": rule.extension, "unit": UNIT_LABELS[rule.unit]})
+            if result.extended and rule.extension
+            else "",
+        },
+    ]
+    if result.start != result.trigger:
+        lines.append(_("时效中断，自 %(d)s 重新计算") % {"d": result.start.isoformat()})
+    if result.suspended_days:
+        lines.append(_("时效中止 %(n)s 日，相应顺延") % {"n": result.suspended_days})
+    lines.append(_("期间最后一日：%(d)s") % {"d": result.raw_end.isoformat()})
+    if result.rolled_over:
+        lines.append(
+            _("该日为休息日（周末或法定节假日），顺延至下一个工作日 %(d)s")
+            % {"d": result.due.isoformat()}
+        )
+    elif rule.unit == WORKDAYS:
+        lines.append(_("按工作日计算，只计工作日，届满日即为工作日，无需顺延"))
+    else:
+        lines.append(_("该日为工作日，无需顺延"))
+    if result.makeup_workday:
+        lines.append(_("注意：届满日是周末调休上班日，按工作日计算，不顺延"))
+    if result.provisional:
+        lines.append(
+            _("暂定：期间涉及的年份尚未公布（或未录入）国务院节假日安排，仅按周末推算；公布后将重新计算")
+        )
+    else:
+        lines.append(_("按国务院公布的节假日安排计算，结果确定"))
+    return [str(line) for line in lines]

@@ -1,0 +1,445 @@
+"""The worker's status lookup (DESIGN §8): phone number, then a code, then a
+15-minute session that shows only that phone's cases.
+
+Safety rules, all enforced from the database so they hold across processes:
+- Step 1 does the same work for a number with cases and one without: it always
+  creates a challenge row and queues one task; the task alone decides whether an
+  SMS goes out (`send_code`). The answer page is the same.
+- Codes are stored as keyed hashes (cases.hashing), expire after CODE_TTL and allow
+  MAX_ATTEMPTS wrong tries (SMS code or receipt access code alike); then the phone is
+  locked for LOCK_DURATION.
+- A new code needs RESEND_COOLDOWN since the last one and at most DAILY_CAP per
+  24 hours per phone; each IP address gets IP_LIMIT counted lookups per IP_WINDOW.
+- Every request is logged in StatusLookup with keyed hashes of the number and the
+  address, never the raw values.
+"""
+
+import datetime
+import hmac
+import math
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_q.tasks import async_task
+
+from .hashing import keyed_hash, matches, random_digits
+from .intake import access_code_hash
+from .models import Case, Deadline, StatusChallenge, StatusLookup, Worker
+from .validators import mask_phone as mask  # noqa: F401 — used by the views
+
+CODE_LENGTH = 6
+RECEIPT_CODE_LENGTH = 8
+CODE_TTL = datetime.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+LOCK_DURATION = datetime.timedelta(minutes=30)
+RESEND_COOLDOWN = datetime.timedelta(seconds=60)
+DAILY_CAP = 5
+DAY = datetime.timedelta(hours=24)
+SESSION_TTL = datetime.timedelta(minutes=15)
+SESSION_KEY = "worker_status"
+PENDING_KEY = "worker_status_pending"
+
+
+def ip_limit() -> int:
+    return getattr(settings, "STATUS_IP_LIMIT", 30)
+
+
+def ip_window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=getattr(settings, "STATUS_IP_WINDOW_MINUTES", 60))
+
+
+# Lookups that count against an address; refusals do not, so the waiting time we
+# announce is the real one.
+COUNTED = [
+    StatusLookup.Outcome.CODE_SENT,
+    StatusLookup.Outcome.CODE_OK,
+    StatusLookup.Outcome.CODE_WRONG,
+    StatusLookup.Outcome.RECEIPT_OK,
+]
+
+
+class Refused(Exception):
+    """The request was refused; `message` says why in words the worker can act on."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------------------
+# Input
+
+
+def normalize_phone(raw: str) -> str | None:
+    """A mainland mobile number in E.164, or None. Accepts spaces, dashes, +86,
+    0086 and full-width digits."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number) or number.country_code != 86:
+        return None
+    kind = phonenumbers.number_type(number)
+    if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_code(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw or "")
+    return "".join(ch for ch in text if not ch.isspace() and ch != "-")
+
+
+def phone_hash(phone: str) -> str:
+    return keyed_hash(phone, "status-phone")
+
+
+def ip_hash(ip: str) -> str:
+    return keyed_hash(ip or "unknown", "status-ip")
+
+
+def code_hash(phone_digest: str, code: str) -> str:
+    return keyed_hash(f"{phone_digest}:{code}", "status-code")
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR, or the header a trusted proxy sets (STATUS_CLIENT_IP_HEADER, e.g.
+    "HTTP_X_REAL_IP") when the app runs behind nginx."""
+    header = getattr(settings, "STATUS_CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        return request.META[header].split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def wait_words(seconds: float) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes <= 90:
+        return _("%(n)d 分钟") % {"n": minutes}
+    return _("约 %(n)d 小时") % {"n": math.ceil(minutes / 60)}
+
+
+# ---------------------------------------------------------------------------
+# Limits
+
+
+def log(phone_digest: str, ip_digest: str, outcome: str, now) -> None:
+    StatusLookup.objects.create(phone_hash=phone_digest, ip_hash=ip_digest, outcome=outcome, at=now)
+
+
+def check_ip(phone_digest: str, ip_digest: str, now) -> None:
+    since = now - ip_window()
+    recent = StatusLookup.objects.filter(ip_hash=ip_digest, at__gt=since, outcome__in=COUNTED)
+    times = list(recent.order_by("-at").values_list("at", flat=True)[: ip_limit()])
+    if len(times) >= ip_limit():
+        log(phone_digest, ip_digest, StatusLookup.Outcome.RATE_LIMITED, now)
+        wait = (times[-1] + ip_window() - now).total_seconds()
+        raise Refused(
+            _("这个网络的查询次数太多，请 %(wait)s后再试。") % {"wait": wait_words(wait)}
+        )
+
+
+def latest_challenge(phone_digest: str):
+    return StatusChallenge.objects.filter(phone_hash=phone_digest).order_by("-created_at", "-pk").first()
+
+
+def locked_until(challenge, now):
+    """When a challenge used up its tries, the phone stays locked until this time."""
+    if challenge is None or challenge.failed_attempts < MAX_ATTEMPTS:
+        return None
+    until = challenge.expires_at + LOCK_DURATION  # expires_at is set to the lock time
+    return until if until > now else None
+
+
+def check_lock(challenge, phone_digest, ip_digest, now) -> None:
+    until = locked_until(challenge, now)
+    if until is not None:
+        log(phone_digest, ip_digest, StatusLookup.Outcome.LOCKED, now)
+        raise Refused(
+            _("错误次数太多，这个号码已暂时锁定，请 %(wait)s后再试，或到驿站求助。")
+            % {"wait": wait_words((until - now).total_seconds())}
+        )
+
+
+# ---------------------------------------------------------------------------
+# Step 1: ask for a code
+
+
+def request_code(phone: str, ip: str, now=None) -> None:
+    """Create a challenge for `phone` and queue the task that texts the code if the
+    number has cases. Raises Refused when a limit applies. Does the same work for
+    known and unknown numbers."""
+    now = now or timezone.now()
+    digest, ip_digest = phone_hash(phone), ip_hash(ip)
+    check_ip(digest, ip_digest, now)
+    latest = latest_challenge(digest)
+    check_lock(latest, digest, ip_digest, now)
+    if latest is not None and latest.created_at > now - RESEND_COOLDOWN:
+        log(digest, ip_digest, StatusLookup.Outcome.RATE_LIMITED, now)
+        wait = math.ceil((latest.created_at + RESEND_COOLDOWN - now).total_seconds())
+        raise Refused(_("验证码刚刚发过，请 %(n)d 秒后再重新获取。") % {"n": wait})
+    today = list(
+        StatusChallenge.objects.filter(phone_hash=digest, created_at__gt=now - DAY)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:DAILY_CAP]
+    )
+    if len(today) >= DAILY_CAP:
+        log(digest, ip_digest, StatusLookup.Outcome.RATE_LIMITED, now)
+        wait = (today[-1] + DAY - now).total_seconds()
+        raise Refused(
+            _("这个号码今天获取验证码的次数已达上限，请 %(wait)s后再试，或用回执上的查询码。")
+            % {"wait": wait_words(wait)}
+        )
+    code = random_digits(CODE_LENGTH)
+    with transaction.atomic():
+        StatusChallenge.objects.create(
+            phone_hash=digest,
+            code_hash=code_hash(digest, code),
+            created_at=now,
+            expires_at=now + CODE_TTL,
+        )
+        log(digest, ip_digest, StatusLookup.Outcome.CODE_SENT, now)
+        transaction.on_commit(lambda: async_task("cases.status.send_code", phone, code))
+
+
+def send_code(phone: str, code: str) -> None:
+    """The task: text the code only if the number belongs to a worker with a case."""
+    from .sms import send_sms
+
+    if Case.objects.filter(worker__phone=phone).exists():
+        send_sms(phone, "status_code", {"code": code})
+
+
+# ---------------------------------------------------------------------------
+# Step 2: check the code
+
+
+@dataclass
+class Verified:
+    outcome: str
+    worker_ids: list[int]
+
+
+def verify(phone: str, code: str, ip: str, now=None) -> Verified:
+    """Check an SMS code (6 digits) or a receipt access code (8 digits) for `phone`.
+    Returns the phone's worker ids; raises Refused (wrong, expired, locked, limited)."""
+    now = now or timezone.now()
+    code = normalize_code(code)
+    digest, ip_digest = phone_hash(phone), ip_hash(ip)
+    check_ip(digest, ip_digest, now)
+    challenge = latest_challenge(digest)
+    check_lock(challenge, digest, ip_digest, now)
+    if challenge is None or challenge.used_at is not None or challenge.expires_at <= now:
+        log(digest, ip_digest, StatusLookup.Outcome.CODE_WRONG, now)
+        raise Refused(_("验证码已过期，请重新获取。"))
+    workers = list(Worker.objects.filter(phone=phone).values_list("pk", flat=True))
+    outcome = None
+    if len(code) == CODE_LENGTH and matches(f"{digest}:{code}", challenge.code_hash, "status-code"):
+        outcome = StatusLookup.Outcome.CODE_OK
+    elif len(code) == RECEIPT_CODE_LENGTH and workers:
+        numbers = Case.objects.filter(worker_id__in=workers).values_list("number", "access_code_hash")
+        if any(h and hmac.compare_digest(access_code_hash(n, code), h) for n, h in numbers):
+            outcome = StatusLookup.Outcome.RECEIPT_OK
+    # An SMS code only ever reaches numbers with cases, so a right code implies workers.
+    if outcome is not None and workers:
+        used = StatusChallenge.objects.filter(
+            pk=challenge.pk, used_at__isnull=True, failed_attempts__lt=MAX_ATTEMPTS
+        ).update(used_at=now)
+        if used:
+            log(digest, ip_digest, outcome, now)
+            return Verified(outcome=outcome, worker_ids=workers)
+    wrong(challenge, digest, ip_digest, now)
+
+
+def wrong(challenge, digest, ip_digest, now):
+    StatusChallenge.objects.filter(pk=challenge.pk, failed_attempts__lt=MAX_ATTEMPTS).update(
+        failed_attempts=F("failed_attempts") + 1
+    )
+    # The try that uses up the last attempt starts the lock: expires_at marks when.
+    StatusChallenge.objects.filter(
+        pk=challenge.pk, failed_attempts__gte=MAX_ATTEMPTS, expires_at__gt=now
+    ).update(expires_at=now)
+    log(digest, ip_digest, StatusLookup.Outcome.CODE_WRONG, now)
+    challenge.refresh_from_db()
+    left = MAX_ATTEMPTS - challenge.failed_attempts
+    if left <= 0:
+        raise Refused(
+            _("错误次数太多，这个号码已暂时锁定，请 %(wait)s后再试，或到驿站求助。")
+            % {"wait": wait_words(LOCK_DURATION.total_seconds())}
+        )
+    raise Refused(_("验证码或查询码不正确，还可以再试 %(n)d 次。") % {"n": left})
+
+
+def unlock(phone: str) -> int:
+    """The back office's unlock: forget the phone's challenges (lock, cooldown and
+    daily cap all come from them). The lookup log is kept."""
+    deleted, _rows = StatusChallenge.objects.filter(phone_hash=phone_hash(phone)).delete()
+    return deleted
+
+
+# ---------------------------------------------------------------------------
+# The status session (step 3)
+
+
+def start_pending(session, phone: str, now=None) -> None:
+    now = now or timezone.now()
+    session[PENDING_KEY] = {"phone": phone, "until": (now + CODE_TTL + LOCK_DURATION).timestamp()}
+
+
+def pending_phone(session, now=None) -> str | None:
+    data = session.get(PENDING_KEY)
+    now = now or timezone.now()
+    if not data or data.get("until", 0) <= now.timestamp():
+        return None
+    return data.get("phone")
+
+
+def open_session(session, verified: Verified, phone: str, now=None) -> None:
+    now = now or timezone.now()
+    session.cycle_key()  # a new session id once the code is right (no fixation)
+    session.pop(PENDING_KEY, None)
+    session[SESSION_KEY] = {
+        "phone_hash": phone_hash(phone),
+        "workers": verified.worker_ids,
+        "until": (now + SESSION_TTL).timestamp(),
+    }
+
+
+def session_workers(session, now=None) -> list[int] | None:
+    """The worker ids an open status session may see, or None when there is none."""
+    data = session.get(SESSION_KEY)
+    now = now or timezone.now()
+    if not data or data.get("until", 0) <= now.timestamp():
+        return None
+    return [int(pk) for pk in data.get("workers", [])]
+
+
+def session_minutes_left(session, now=None) -> int:
+    now = now or timezone.now()
+    data = session.get(SESSION_KEY) or {}
+    return max(0, math.ceil((data.get("until", 0) - now.timestamp()) / 60))
+
+
+def close_session(session) -> None:
+    session.pop(SESSION_KEY, None)
+    session.pop(PENDING_KEY, None)
+
+
+# ---------------------------------------------------------------------------
+# What the worker reads
+
+
+NEXT_STEPS = {
+    Case.State.RECEIVED: gettext_lazy("工会会尽快审核您的求助，需要时会打电话联系您，请保持电话畅通。"),
+    Case.State.ACCEPTED: gettext_lazy("工会正在为您安排志愿律师，安排好后会短信通知您。"),
+    Case.State.ASSIGNED: gettext_lazy("律师确认接案后会短信通知您，并主动与您联系。"),
+    Case.State.IN_PROGRESS: gettext_lazy("律师会与您联系，请按律师的要求准备材料，保持电话畅通。"),
+    Case.State.RESOLVED: gettext_lazy("案件已办结。如对结果有疑问，请联系登记驿站。"),
+    Case.State.CLOSED: gettext_lazy("案件已归档。如有新的问题，可以再到驿站求助。"),
+    Case.State.REFERRED: gettext_lazy("请联系：%(to)s。"),
+    Case.State.WITHDRAWN: gettext_lazy("如需重新求助，请到驿站登记。"),
+}
+
+# Worker-side deadlines in the words a worker uses (the rule table is in cases/deadlines.py).
+DEADLINE_ACTIONS = {
+    "injury.worker_application": gettext_lazy("申请工伤认定"),
+    "injury.reappraisal_request": gettext_lazy("申请再次鉴定"),
+    "admin.reconsideration": gettext_lazy("申请行政复议"),
+    "admin.lawsuit": gettext_lazy("提起行政诉讼"),
+    "admin.lawsuit_after_reconsideration": gettext_lazy("提起行政诉讼"),
+    "labor.arbitration_limitation": gettext_lazy("申请劳动仲裁"),
+    "labor.suit_after_award": gettext_lazy("向法院起诉"),
+    "civil.appeal": gettext_lazy("提起上诉"),
+    "civil.enforcement": gettext_lazy("申请强制执行"),
+    "civil.tort_limitation": gettext_lazy("向对方主张赔偿"),
+    "inspection.complaint": gettext_lazy("投诉到劳动监察"),
+}
+
+LAWYER_VISIBLE = {Case.State.IN_PROGRESS, Case.State.RESOLVED, Case.State.CLOSED}
+
+
+def worker_cases(worker_ids):
+    """The session's cases: one query for the cases (with station and lawyer) and one
+    for their open worker-side deadlines, however many cases there are."""
+    deadlines = Deadline.objects.filter(
+        status=Deadline.Status.OPEN, binds=Deadline.Binds.WORKER
+    ).order_by("due_date", "pk")
+    return (
+        Case.objects.filter(worker_id__in=worker_ids)
+        .select_related("station", "lawyer")
+        .only(
+            "number", "claims", "state", "updated_at", "created_at", "referred_to", "worker_id",
+            "station__name", "station__phone", "lawyer__name", "lawyer__firm",
+        )
+        .prefetch_related(Prefetch("deadlines", queryset=deadlines, to_attr="open_worker_deadlines"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def next_step(case) -> str:
+    text = NEXT_STEPS[case.state]
+    if case.state == Case.State.REFERRED:
+        return str(text) % {"to": case.referred_to or _("登记驿站")}
+    return str(text)
+
+
+def deadline_words(deadline, today) -> str:
+    action = DEADLINE_ACTIONS.get(deadline.rule, gettext_lazy("办理下一步手续"))
+    when = date_format(deadline.due_date, "DATE_FORMAT")
+    days = (deadline.due_date - today).days
+    if days > 0:
+        text = _("距离%(action)s的期限还有 %(days)d 天（%(date)s）") % {
+            "action": action, "days": days, "date": when,
+        }
+    elif days == 0:
+        text = _("今天是%(action)s的最后一天（%(date)s），请马上联系律师或驿站") % {
+            "action": action, "date": when,
+        }
+    else:
+        text = _("%(action)s的期限已于 %(date)s 届满，请马上联系律师或驿站") % {
+            "action": action, "date": when,
+        }
+    if deadline.provisional:
+        text += _("（暂定，待节假日安排公布后确认）")
+    return text
+
+
+@dataclass
+class CaseView:
+    """Only what the worker may read: no notes, no parties, no ID numbers."""
+
+    number: str
+    claims: str
+    state_label: str
+    updated: datetime.date
+    next_step: str
+    deadline: str
+    station_name: str
+    station_phone: str
+    lawyer: str
+
+
+def case_view(case, today) -> CaseView:
+    deadlines = getattr(case, "open_worker_deadlines", [])
+    lawyer = ""
+    if case.lawyer_id and case.state in LAWYER_VISIBLE:
+        lawyer = f"{case.lawyer.name}（{case.lawyer.firm}）"
+    return CaseView(
+        number=case.number,
+        claims=case.get_claims_display(),
+        state_label=str(case.worker_state_label),
+        updated=timezone.localtime(case.updated_at).date(),
+        next_step=next_step(case),
+        deadline=deadline_words(deadlines[0], today) if deadlines else "",
+        station_name=case.station.name,
+        station_phone=case.station.phone,
+        lawyer=lawyer,
+    )

@@ -1,0 +1,145 @@
+"""Working days on the official (State Council) schedule (DESIGN §5, rule 5).
+
+Where the answer comes from, in order:
+
+1. a `HolidayOverride` row for that date (admin-entered: a new year's schedule before
+   the `chinesecalendar` package has it, or a local adjustment) — overrides win;
+2. the `chinesecalendar` package, for the years it knows (1.11.0: 2004–2026);
+3. weekends alone, and the answer is **provisional**.
+
+"A year nobody knows": a year the package does not know and that is not listed in
+`settings.HOLIDAY_SCHEDULE_COMPLETE_YEARS`. An admin who has entered the whole State
+Council schedule for, say, 2027 as overrides adds 2027 to that setting (environment
+variable of the same name): from then on a 2027 date without an override is an
+ordinary day (weekday = work, weekend = rest) and not provisional. Until then only the
+dates that carry an override are certain; every other date of that year is a guess,
+and any result that looked at such a date is provisional. The daily recompute task
+(`cases.schedule.recompute_provisional`) turns provisional deadlines into final ones
+once the schedule is known.
+
+The `Calendar` class is pure (it takes the overrides as a dict), so the deadline
+arithmetic in cases/deadlines.py stays free of the ORM; `load_calendar()` is the one
+function here that reads the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import chinese_calendar
+
+_PKG_HOLIDAYS = chinese_calendar.constants.holidays
+_PKG_WORKDAYS = chinese_calendar.constants.workdays
+PACKAGE_YEARS = range(min(_PKG_HOLIDAYS).year, max(_PKG_HOLIDAYS).year + 1)
+
+
+@dataclass(frozen=True)
+class Day:
+    """What the calendar says about one date."""
+
+    date: datetime.date
+    workday: bool
+    makeup: bool  # a weekend day that is an official make-up working day (调休上班)
+    known: bool  # False: guessed from weekends alone (the schedule for its year is unknown)
+    holiday: bool = False  # a weekday that is a statutory holiday or a day off in lieu
+
+
+@dataclass(frozen=True)
+class WorkdayResult:
+    """The answer of add_working_days: the date, and whether it rests on guesses.
+
+    Unpacks as a pair: `due, provisional = add_working_days(start, 2)`."""
+
+    date: datetime.date
+    provisional: bool
+
+    def __iter__(self):
+        return iter((self.date, self.provisional))
+
+
+class Calendar:
+    """The official working-day schedule with admin overrides; no database access.
+
+    `overrides` maps a date to True (working day) or False (rest day);
+    `complete_years` are years whose schedule an admin has entered in full.
+    """
+
+    def __init__(self, overrides: dict | None = None, complete_years=()):
+        self.overrides = dict(overrides or {})
+        self.complete_years = frozenset(int(y) for y in complete_years)
+
+    def year_known(self, year: int) -> bool:
+        return year in PACKAGE_YEARS or year in self.complete_years
+
+    def day(self, date: datetime.date) -> Day:
+        weekend = date.weekday() >= 5
+        if date in self.overrides:
+            workday = bool(self.overrides[date])
+            return Day(date, workday, makeup=workday and weekend, known=True,
+                       holiday=not workday and not weekend)
+        if date.year in PACKAGE_YEARS:
+            if date in _PKG_WORKDAYS:
+                return Day(date, True, makeup=weekend, known=True)
+            if date in _PKG_HOLIDAYS:
+                return Day(date, False, makeup=False, known=True, holiday=not weekend)
+            return Day(date, not weekend, makeup=False, known=True)
+        return Day(date, not weekend, makeup=False, known=self.year_known(date.year))
+
+    def is_workday(self, date: datetime.date) -> bool:
+        return self.day(date).workday
+
+    def next_workday(self, date: datetime.date) -> tuple[datetime.date, bool]:
+        """The first working day on or after `date`, and whether any day looked at was a guess."""
+        provisional = False
+        for _i in range(60):  # the longest run of rest days in any schedule is 9 (Spring Festival)
+            info = self.day(date)
+            provisional |= not info.known
+            if info.workday:
+                return date, provisional
+            date += datetime.timedelta(days=1)
+        raise ValueError("no working day within 60 days: check the holiday overrides")
+
+    def add_working_days(self, start: datetime.date, n: int) -> WorkdayResult:
+        """The n-th working day after `start` (start itself is not counted; n >= 0).
+
+        n == 0 returns `start` unchanged. Every day counted or skipped is looked at,
+        so a period that crosses an unknown year is provisional."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        date, provisional, counted = start, False, 0
+        while counted < n:
+            date += datetime.timedelta(days=1)
+            info = self.day(date)
+            provisional |= not info.known
+            if info.workday:
+                counted += 1
+        return WorkdayResult(date, provisional)
+
+
+def load_calendar() -> Calendar:
+    """The calendar with the overrides stored in the database (one small query)."""
+    from django.conf import settings
+
+    from .models import HolidayOverride
+
+    overrides = {
+        row.date: row.kind == HolidayOverride.Kind.WORKDAY
+        for row in HolidayOverride.objects.only("date", "kind")
+    }
+    return Calendar(overrides, getattr(settings, "HOLIDAY_SCHEDULE_COMPLETE_YEARS", ()))
+
+
+def is_workday(date: datetime.date, calendar: Calendar | None = None) -> bool:
+    """Is `date` a working day on the official schedule (overrides included)?
+
+    For a date in a year nobody knows this is the weekend guess; use
+    `(calendar or load_calendar()).day(date).known` to tell."""
+    return (calendar or load_calendar()).is_workday(date)
+
+
+def add_working_days(
+    start: datetime.date, n: int, calendar: Calendar | None = None
+) -> WorkdayResult:
+    """The n-th working day after `start` → WorkdayResult(date, provisional)."""
+    return (calendar or load_calendar()).add_working_days(start, n)
