@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Assignment,
@@ -8,6 +9,7 @@ from .models import (
     ConsentText,
     Deadline,
     Document,
+    DocumentBatch,
     HolidayOverride,
     Milestone,
     Notification,
@@ -151,25 +153,153 @@ class DocumentAdmin(ReadOnlyAdmin):
     search_fields = ["case__number", "sha256"]
 
 
+@admin.register(DocumentBatch)
+class DocumentBatchAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "kind", "created_by", "status", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+
+
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["user", "message", "created_at", "read_at"]
     search_fields = ["user__username", "message"]
 
 
+# --- SMS outbox and status lookups (issue 7)
+def _mask_codes(text: str) -> str:
+    # Codes in a body open a worker's status page: the back office sees them masked.
+    import re
+
+    return re.sub(r"\d{6,}", lambda m: "*" * len(m.group()), text)
+
+
+class PhoneHashSearch:
+    """Search a hashed-phone table by typing the phone number: we hash it the same way."""
+
+    def get_search_results(self, request, queryset, search_term):
+        from .status import normalize_phone, phone_hash
+
+        if not search_term:
+            return queryset, False
+        phone = normalize_phone(search_term)
+        if phone is None:
+            return queryset.filter(phone_hash=search_term.strip().lower()), False
+        return queryset.filter(phone_hash=phone_hash(phone)), False
+
+
 @admin.register(SmsMessage)
 class SmsMessageAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "template", "status", "attempts", "created_at", "sent_at"]
+    list_display = [
+        "__str__",
+        "template",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "short_error",
+        "created_at",
+        "sent_at",
+    ]
     list_filter = ["status", "template"]
-    search_fields = ["template", "body"]
+    search_fields = ["template", "phone"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    fields = [
+        "masked_phone",
+        "template",
+        "masked_body",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("内容"))
+    def masked_body(self, obj):
+        return _mask_codes(obj.body)
+
+    @admin.display(description=_("最后错误"))
+    def short_error(self, obj):
+        return (obj.last_error or "")[:60]
+
+    def has_retry_permission(self, request):
+        return request.user.is_superuser or request.user.has_perm("cases.change_smsmessage")
+
+    @admin.action(description=_("重新发送所选短信"), permissions=["retry"])
+    def retry(self, request, queryset):
+        from .sms import requeue
+
+        count = requeue(queryset)
+        self.message_user(request, _("已重新排队 %(n)d 条短信。") % {"n": count})
 
 
 @admin.register(StatusChallenge)
-class StatusChallengeAdmin(ReadOnlyAdmin):
+class StatusChallengeAdmin(PhoneHashSearch, ReadOnlyAdmin):
     list_display = ["phone_hash", "created_at", "expires_at", "failed_attempts", "used_at"]
+    search_fields = ["phone_hash"]
+    actions = ["unlock_selected"]
+    change_list_template = "status/admin_challenge_change_list.html"
+
+    def has_unlock_permission(self, request):
+        return request.user.is_superuser or request.user.has_perm("cases.delete_statuschallenge")
+
+    @admin.action(description=_("解除所选号码的锁定"), permissions=["unlock"])
+    def unlock_selected(self, request, queryset):
+        hashes = set(queryset.values_list("phone_hash", flat=True))
+        StatusChallenge.objects.filter(phone_hash__in=hashes).delete()
+        self.message_user(request, _("已解除 %(n)d 个号码的锁定。") % {"n": len(hashes)})
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "unlock/",
+                self.admin_site.admin_view(self.unlock_view),
+                name="cases_statuschallenge_unlock",
+            )
+        ] + super().get_urls()
+
+    def unlock_view(self, request):
+        """Unlock by phone number: the table holds only hashes, so the admin types the number."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect, render
+
+        from .status import normalize_phone, unlock
+
+        if not self.has_unlock_permission(request):
+            raise PermissionDenied
+        error = ""
+        if request.method == "POST":
+            phone = normalize_phone(request.POST.get("phone", ""))
+            if phone is None:
+                error = _("请输入正确的 11 位手机号。")
+            else:
+                unlock(phone)
+                self.message_user(request, _("该号码的验证码记录已清除，可以重新获取验证码。"))
+                return redirect("admin:cases_statuschallenge_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("按手机号解除锁定"),
+            "error": error,
+            "phone": request.POST.get("phone", ""),
+        }
+        return render(request, "status/admin_unlock.html", context)
 
 
 @admin.register(StatusLookup)
-class StatusLookupAdmin(ReadOnlyAdmin):
+class StatusLookupAdmin(PhoneHashSearch, ReadOnlyAdmin):
     list_display = ["at", "phone_hash", "ip_hash", "outcome"]
     list_filter = ["outcome"]
+    search_fields = ["phone_hash"]
+    date_hierarchy = "at"
+
+
+# --- end SMS outbox and status lookups

@@ -10,7 +10,8 @@ import logging
 
 from django.db import transaction
 from django.db.models import Case as Switch
-from django.db.models import Count, F, IntegerField, Min, Prefetch, Q, Value, When
+from django.db.models import CharField, Count, F, IntegerField, Min, Prefetch, Q, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,6 +137,8 @@ def assign_case(case: Case, lawyer: Lawyer, user, *, expected_state=None, auto=F
 def auto_assign(case: Case, user, *, expected_state=None):
     """Assign to the best suggestion that still has room. Returns the event, or None
     when nobody is eligible. A lawyer who filled up meanwhile is skipped."""
+    if expected_state is not None and case.state != expected_state:
+        raise CaseChanged()
     for suggestion in suggest(case):
         try:
             with transaction.atomic():
@@ -302,6 +305,18 @@ def _search(queryset, q: str):
     )
 
 
+# What a queue row shows; the facts, evidence and the raw phone stay in the database.
+QUEUE_FIELDS = [
+    "number",
+    "state",
+    "claims",
+    "assigned_at",
+    "lawyer_accepted_at",
+    "worker__name",
+    "station__name",
+]
+
+
 def lawyer_queue(lawyer: Lawyer, *, claim: str = "", state: str = "", q: str = ""):
     """The lawyer's open cases, most urgent first, and the count in each section.
 
@@ -320,8 +335,12 @@ def lawyer_queue(lawyer: Lawyer, *, claim: str = "", state: str = "", q: str = "
     )
     rows = base.filter(state=state) if state else base
     rows = (
-        annotate_next_deadline(rows.select_related("worker", "station"))
+        annotate_next_deadline(
+            # The phone as stored text: masking it needs no PhoneNumber parsing per row.
+            rows.select_related("worker", "station").only(*QUEUE_FIELDS)
+        )
         .annotate(
+            worker_phone=Cast("worker__phone", CharField()),
             accept_due=_accept_due(),
             section=Switch(
                 When(state=Case.State.ASSIGNED, then=Value(0)),

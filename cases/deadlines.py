@@ -88,7 +88,9 @@ RULES: dict[str, Rule] = {
             1,
             YEARS,
             WORKER,
-            _("《工伤保险条例》第十七条第二款；《最高人民法院关于审理工伤保险行政案件若干问题的规定》第七条"),
+            _(
+                "《工伤保险条例》第十七条第二款；《最高人民法院关于审理工伤保险行政案件若干问题的规定》第七条"
+            ),
             claims=frozenset({"injury"}),
             limitation=True,
             note=_("非因职工本人原因耽误的时间不计入申请期限（记为“中止”）。"),
@@ -426,7 +428,9 @@ def compute(
     )
 
 
-def explain(result: Result, rule: Rule | None = None, calendar: Calendar | None = None) -> list[str]:
+def explain(
+    result: Result, rule: Rule | None = None, calendar: Calendar | None = None
+) -> list[str]:
     """The computation in plain Chinese, one sentence per line."""
     rule = rule or get_rule(result.rule)
     lines = [
@@ -436,7 +440,9 @@ def explain(result: Result, rule: Rule | None = None, calendar: Calendar | None 
         % {
             "start": result.start.isoformat(),
             "period": rule.period_label,
-            "ext": (_("，已延长 %(n)s%(unit)s") % {"n": rule.extension, "unit": UNIT_LABELS[rule.unit]})
+            "ext": (
+                _("，已延长 %(n)s%(unit)s") % {"n": rule.extension, "unit": UNIT_LABELS[rule.unit]}
+            )
             if result.extended and rule.extension
             else "",
         },
@@ -459,7 +465,9 @@ def explain(result: Result, rule: Rule | None = None, calendar: Calendar | None 
         lines.append(_("注意：届满日是周末调休上班日，按工作日计算，不顺延"))
     if result.provisional:
         lines.append(
-            _("暂定：期间涉及的年份尚未公布（或未录入）国务院节假日安排，仅按周末推算；公布后将重新计算")
+            _(
+                "暂定：期间涉及的年份尚未公布（或未录入）国务院节假日安排，仅按周末推算；公布后将重新计算"
+            )
         )
     else:
         lines.append(_("按国务院公布的节假日安排计算，结果确定"))

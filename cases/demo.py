@@ -194,5 +194,377 @@ def seed_structure() -> None:
             ServiceRegion.objects.get_or_create(lawyer=lawyer, prefix=prefix)
 
 
+# --- demo cases (case lifecycle) ----------------------------------------------------
+
+DEMO_CASES = [
+    # station code, volunteer, worker, case fields, parties, the path it has taken
+    {
+        "station": "BJ-110105-001",
+        "volunteer": "volunteer",
+        "worker": {
+            "name": "马建军",
+            "phone": "+8613811112201",
+            "platform": "meituan",
+            "arrangement": "crowd",
+            "id_number": "11010519900307123X",
+        },
+        "case": {
+            "claims": ["occupational", "tort"],
+            "incident_date": -27,
+            "facts": "10 月 31 日晚 19 时许送外卖途中，在阜通东大街与一辆右转的出租车相撞，"
+            "右脚跖骨骨折，住院 9 天。交警已出具事故认定书，出租车司机负主要责任。"
+            "平台称其为众包骑手，不属于劳动关系。",
+            "amount_claimed": "68000",
+            "evidence": ["medical_records", "accident_proof", "order_records"],
+        },
+        "parties": [
+            {"kind": "platform", "name": "北京三快在线科技有限公司"},
+            {"kind": "other_driver", "name": "出租车司机刘某", "contact": "京B·T6K21"},
+            {"kind": "insurer", "name": "中国人民财产保险股份有限公司北京市分公司"},
+        ],
+        "path": [("accept_for_aid", "coordinator"), ("assign", "lawyer"), ("accept", "lawyer")],
+    },
+    {
+        "station": "BJ-110105-002",
+        "volunteer": "coordinator",
+        "worker": {
+            "name": "赵海涛",
+            "phone": "+8613811112202",
+            "platform": "eleme",
+            "arrangement": "crowd",
+        },
+        "case": {
+            "claims": ["wage"],
+            "incident_date": -12,
+            "facts": "众包骑手，11 月中旬账号被平台以“异常订单”为由封禁，账户内 4 236 元"
+            "配送费被冻结，客服只回复“系统判定”，至今不予结算。",
+            "amount_claimed": "4236",
+            "evidence": ["proof_of_work", "pay_records", "chat_records"],
+        },
+        "parties": [{"kind": "platform", "name": "上海拉扎斯信息科技有限公司"}],
+        "path": [],
+    },
+    {
+        "station": "BJ-110105-001",
+        "volunteer": "volunteer",
+        "worker": {
+            "name": "孙丽",
+            "phone": "+8613811112203",
+            "platform": "jd",
+            "arrangement": "contract",
+        },
+        "case": {
+            "claims": ["consult"],
+            "facts": "询问试用期被辞退是否可以要求补偿、公司未缴社保怎么办。",
+        },
+        "parties": [],
+        "path": [
+            (
+                "resolve_at_intake",
+                "volunteer",
+                {
+                    "advice": "已告知：试用期无故辞退可主张赔偿金；未缴社保可向社保经办机构投诉，"
+                    "并可解除合同主张经济补偿。建议保存劳动合同和工资流水。"
+                },
+            )
+        ],
+    },
+    {
+        "station": "BJ-110105-001",
+        "volunteer": "volunteer",
+        "worker": {
+            "name": "钱大勇",
+            "phone": "+8613811112204",
+            "platform": "zto",
+            "arrangement": "agency",
+        },
+        "case": {
+            "claims": ["wage"],
+            "incident_date": -40,
+            "facts": "快递分拣站与 26 名工人同批被拖欠 9 月工资，站点负责人已失联，"
+            "工友已集体向劳动监察投诉。",
+            "amount_claimed": "5200",
+            "evidence": ["attendance", "chat_records"],
+        },
+        "parties": [{"kind": "employer", "name": "北京迅达捷运物流服务有限公司"}],
+        "path": [
+            (
+                "refer",
+                "coordinator",
+                {
+                    "to": "北京市朝阳区人力资源和社会保障局劳动保障监察大队",
+                    "reason": "集体欠薪，已立案，由劳动监察统一处理更快。",
+                },
+            )
+        ],
+    },
+    {
+        "station": "BJ-110105-002",
+        "volunteer": "coordinator",
+        "worker": {
+            "name": "周强",
+            "phone": "+8613811112205",
+            "platform": "sf",
+            "arrangement": "agency",
+        },
+        "case": {
+            "claims": ["wage"],
+            "incident_date": -120,
+            "facts": "经外包公司派驻顺丰网点，离职时公司扣发最后一个月工资及押金共 7 300 元。",
+            "amount_claimed": "7300",
+            "evidence": ["labor_contract", "pay_records", "chat_records"],
+        },
+        "parties": [{"kind": "agency", "name": "北京鑫源人力资源服务有限公司"}],
+        "path": [
+            ("accept_for_aid", "coordinator"),
+            ("assign", "lawyer3"),
+            ("accept", "lawyer3"),
+            (
+                "resolve",
+                "lawyer3",
+                {
+                    "outcome": "settlement",
+                    "amount_recovered": "7300",
+                    "outcome_note": "劳动仲裁庭前调解，外包公司当场支付。",
+                },
+            ),
+            ("close", "coordinator"),
+        ],
+    },
+    {
+        "station": "KM-530103-001",
+        "volunteer": "volunteer2",
+        "worker": {
+            "name": "杨志华",
+            "phone": "+8613911112206",
+            "platform": "zto",
+            "arrangement": "agency",
+        },
+        "case": {
+            "claims": ["wage", "labor"],
+            "incident_date": -30,
+            "facts": "在韵达北京路网点派件，由昆明某劳务外包公司招用，8 月至 10 月三个月工资"
+            "共 16 800 元未发，外包公司称网点未结款。未签书面劳动合同。",
+            "amount_claimed": "16800",
+            "evidence": ["proof_of_work", "attendance", "chat_records"],
+        },
+        "parties": [
+            {"kind": "agency", "name": "昆明速达劳务服务有限公司"},
+            {"kind": "employer", "name": "昆明韵达快递服务有限公司盘龙分公司"},
+        ],
+        "path": [("accept_for_aid", "coordinator2")],
+    },
+    {
+        "station": "KM-530103-001",
+        "volunteer": "volunteer2",
+        "worker": {
+            "name": "李春燕",
+            "phone": "+8613911112207",
+            "platform": "meituan",
+            "arrangement": "contract",
+        },
+        "case": {
+            "claims": ["injury"],
+            "incident_date": -60,
+            "facts": "专送骑手，配送途中在北京路路口避让行人摔倒，左手腕骨折。站点称已买意外险，"
+            "不愿申报工伤。",
+            "amount_claimed": "30000",
+            "evidence": ["medical_records", "order_records", "labor_contract"],
+        },
+        "parties": [{"kind": "employer", "name": "昆明畅达配送服务有限公司"}],
+        "path": [("accept_for_aid", "coordinator2"), ("assign", "lawyer4")],
+    },
+    {
+        "station": "KM-530103-002",
+        "volunteer": "coordinator2",
+        "worker": {
+            "name": "王德明",
+            "phone": "+8613911112208",
+            "platform": "didi",
+            "arrangement": "crowd",
+        },
+        "case": {
+            "claims": ["tort"],
+            "incident_date": -15,
+            "facts": "网约车司机，载客途中被追尾，车辆维修期间无法接单，对方保险公司只赔维修费。",
+            "amount_claimed": "9000",
+            "evidence": ["accident_proof", "order_records"],
+        },
+        "parties": [{"kind": "insurer", "name": "某保险公司昆明中心支公司"}],
+        "path": [
+            (
+                "withdraw",
+                "coordinator2",
+                {"reason": "劳动者来电：已与保险公司达成和解，要求撤回。"},
+            )
+        ],
+    },
+    {
+        "station": "KM-530103-001",
+        "volunteer": "volunteer2",
+        "worker": {
+            "name": "段小龙",
+            "phone": "+8613911112209",
+            "platform": "eleme",
+            "arrangement": "agency",
+        },
+        "case": {
+            "claims": ["wage"],
+            "incident_date": -90,
+            "facts": "站点以“未满一个月”为由不发离职当月工资 3 100 元。",
+            "amount_claimed": "3100",
+            "evidence": ["pay_records", "chat_records"],
+        },
+        "parties": [{"kind": "agency", "name": "云南驰骋人力资源有限公司"}],
+        "path": [
+            ("accept_for_aid", "coordinator2"),
+            ("assign", "lawyer2"),
+            ("accept", "lawyer2"),
+            (
+                "resolve",
+                "lawyer2",
+                {
+                    "outcome": "paid",
+                    "amount_recovered": "3100",
+                    "outcome_note": "律师发函后外包公司全额支付。",
+                },
+            ),
+        ],
+    },
+    {
+        "station": "KM-530103-002",
+        "volunteer": "coordinator2",
+        "worker": {
+            "name": "普文才",
+            "phone": "+8613911112210",
+            "platform": "huolala",
+            "arrangement": "crowd",
+        },
+        "case": {
+            "claims": ["consult"],
+            "facts": "咨询货拉拉司机能否参加职业伤害保障。",
+        },
+        "parties": [],
+        "path": [],
+    },
+]
+
+# Lawyers used by name in DEMO_CASES paths; the key is the demo username.
+_DEMO_LAWYER_USERNAMES = {"lawyer", "lawyer2", "lawyer3", "lawyer4", "lawyer5"}
+
+
+def _demo_stations():
+    return Station.objects.filter(code__in=[s[0] for s in STATIONS])
+
+
+def _run_path(case, path, users, lawyers):
+    """Walk a demo case through the real write path (and the routing helpers when present)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from .workflow import apply_transition
+
+    try:
+        from . import assignment
+    except ImportError:  # routing feature not there yet
+        assignment = None
+    for step in path:
+        name, who, kwargs = (*step, {})[:3]
+        kwargs = dict(kwargs)
+        if "amount_recovered" in kwargs:
+            kwargs["amount_recovered"] = Decimal(kwargs["amount_recovered"])
+        if name == "assign":
+            lawyer = lawyers[who]
+            if assignment is not None and hasattr(assignment, "assign_case"):
+                assignment.assign_case(
+                    case,
+                    lawyer,
+                    users["coordinator" if case.region_code.startswith("11") else "coordinator2"],
+                )
+            else:
+                apply_transition(case, "assign", users["admin"], lawyer=lawyer)
+            continue
+        if name == "accept":
+            if assignment is not None and hasattr(assignment, "accept_case"):
+                assignment.accept_case(case, users[who])
+            else:
+                apply_transition(case, "accept", users[who])
+            continue
+        if name == "close":
+            try:
+                from .documents import generate
+            except ImportError:
+                continue  # CLOSED needs a closing report; skipped without the documents feature
+            generate(case, "closing_report", users[who])
+        if name == "resolve":
+            kwargs.setdefault("outcome_date", timezone.localdate())
+        if name == "accept_for_aid":
+            from .forms import suggests_exemption
+            from .models import Case
+
+            exempt = suggests_exemption(case.claim_list)
+            kwargs.setdefault(
+                "eligibility",
+                Case.Eligibility.EXEMPT_42_3 if exempt else Case.Eligibility.HARDSHIP_MET,
+            )
+        apply_transition(case, name, users[who], note=kwargs.get("reason", ""), **kwargs)
+        case.refresh_from_db()
+
+
+def seed_cases(reset: bool = False) -> int:
+    """Cases in every state across both demo regions. Idempotent; returns how many it made."""
+    import datetime as _dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from . import evidence
+    from .intake import create_case
+    from .models import Case
+
+    stations = {s.code: s for s in _demo_stations()}
+    if reset:
+        Case.objects.filter(station__in=stations.values()).delete()
+    if Case.objects.filter(station__in=stations.values()).exists():
+        return 0
+    User = get_user_model()
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[s[0] for s in STAFF] + ["admin"] + list(_DEMO_LAWYER_USERNAMES)
+        )
+    }
+    lawyers = {
+        lawyer.user.username: lawyer
+        for lawyer in Lawyer.objects.select_related("user").filter(
+            user__username__in=_DEMO_LAWYER_USERNAMES
+        )
+    }
+    consent = ConsentText.current()
+    today = timezone.localdate()
+    made = 0
+    for spec in DEMO_CASES:
+        fields = dict(spec["case"])
+        if "incident_date" in fields:
+            fields["incident_date"] = today + _dt.timedelta(days=fields["incident_date"])
+        if fields.get("amount_claimed"):
+            fields["amount_claimed"] = Decimal(fields["amount_claimed"])
+        fields["evidence"] = evidence.normalise(fields["claims"], fields.get("evidence", []))
+        with transaction.atomic():
+            case, _code = create_case(
+                station=stations[spec["station"]],
+                user=users[spec["volunteer"]],
+                worker=dict(spec["worker"]),
+                case=fields,
+                parties=spec["parties"],
+                consent=consent,
+            )
+            _run_path(case, spec["path"], users, lawyers)
+        made += 1
+    return made
+
+
 def seed(reset: bool = False) -> None:
     seed_structure()
+    seed_cases(reset=reset)

@@ -1,1 +1,162 @@
-"""Document pages: generate, list versions, download (permission-checked)."""
+"""Document pages: generate, list versions, download (permission-checked), and
+closing reports for many cases at once. Files never leave through a media URL:
+every byte goes through `document_download` or `closing_reports_zip`."""
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from stations.models import Access
+
+from . import documents
+from .access import get_case_for
+from .models import Document, DocumentBatch
+
+
+def _case_page(case):
+    return redirect(reverse("cases:detail", args=[case.number]) + "#documents")
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def document_generate(request, number, kind):
+    case = get_case_for(request.user, number)
+    if kind not in documents.RULES:
+        raise Http404
+    code = None
+    if kind == Document.Kind.RECEIPT:
+        code = documents.session_access_code(request.session, case)
+    try:
+        document = documents.generate(case, kind, request.user, access_code=code)
+    except documents.DocumentError as exc:
+        messages.error(request, str(exc))
+        return _case_page(case)
+    if document.printable is not None:
+        # The receipt with the worker's access code: streamed once, never stored.
+        return _pdf_response(document.printable, documents.download_name(document))
+    if request.POST.get("print"):
+        url = reverse("cases:document_download", args=[case.number, document.pk])
+        return redirect(f"{url}?inline=1")
+    messages.success(
+        request,
+        _("已生成%(kind)s第 %(version)s 版。")
+        % {"kind": document.get_kind_display(), "version": document.version},
+    )
+    return _case_page(case)
+
+
+@login_required
+@require_GET
+def document_download(request, number, pk):
+    case = get_case_for(request.user, number)
+    document = get_object_or_404(Document, case=case, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        messages.error(request, _("文书文件缺失，请重新生成。"))
+        return _case_page(case)
+    documents.record_download(document, request.user)
+    response = FileResponse(
+        handle,
+        as_attachment=not request.GET.get("inline"),
+        filename=documents.download_name(document),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------
+# Closing reports for many cases
+
+
+def _require_coordinator(user):
+    if not (user.is_superuser or Access.of(user).is_coordinator):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closing_reports(request):
+    _require_coordinator(request.user)
+    selected = {int(v) for v in request.POST.getlist("case") if v.isdigit()}
+    if request.method == "POST":
+        try:
+            batch = documents.start_batch(request.user, selected)
+        except documents.DocumentError as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("cases:closing_reports_progress", pk=batch.pk)
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()
+    cases = documents.bulk_candidates(request.user).annotate(
+        has_report=Exists(
+            Document.objects.filter(case=OuterRef("pk"), kind=Document.Kind.CLOSING_REPORT)
+        )
+    )
+    if query:
+        cases = cases.filter(Q(number__icontains=query) | Q(worker__name__icontains=query))
+    page = Paginator(cases.order_by("-resolved_at", "-created_at"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/closing_reports.html",
+        {"page": page, "q": query, "selected": selected, "recent": _recent_batches(request.user)},
+    )
+
+
+def _recent_batches(user):
+    return DocumentBatch.objects.filter(created_by=user)[:5]
+
+
+@login_required
+@never_cache
+def closing_reports_progress(request, pk):
+    _require_coordinator(request.user)
+    batch = get_object_or_404(DocumentBatch, pk=pk, created_by=request.user)
+    template = (
+        "cases/closing_reports_progress_panel.html"
+        if request.htmx
+        else "cases/closing_reports_progress.html"
+    )
+    return render(request, template, {"batch": batch})
+
+
+@login_required
+@require_GET
+def closing_reports_zip(request, pk):
+    _require_coordinator(request.user)
+    batch = get_object_or_404(DocumentBatch, pk=pk, created_by=request.user)
+    docs = list(documents.batch_documents(batch, request.user))
+    if not docs:
+        raise Http404
+    archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    documents.write_zip(docs, archive)
+    for document in docs:
+        documents.record_download(document, request.user)
+    archive.seek(0)
+    response = FileResponse(
+        archive,
+        as_attachment=True,
+        filename=_("结案报告-%(date)s.zip") % {"date": batch.created_at.strftime("%Y%m%d-%H%M")},
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lawyers.models import ClaimType
-from stations.models import Access
+from stations.models import Access, Region
 
 from .models import Case, CaseEvent, Deadline, Document, Party
 from .validators import mask_phone
@@ -410,7 +410,7 @@ def build_context(case: Case, kind: str) -> dict:
     }
     if kind == Kind.RECEIPT:
         context["to_bring"] = _evidence_to_bring(case)
-        context["status_url"] = getattr(settings, "PUBLIC_URL", "").rstrip("/") + "/status/"
+        context["public_url"] = getattr(settings, "PUBLIC_URL", "").rstrip("/")
     elif kind == Kind.LEGALAID_APPLICATION:
         # 法律援助法 42(3): migrant workers claiming pay or work-injury damages are
         # exempt from the means test. Ticked when the coordinator decided so, or,
@@ -420,6 +420,8 @@ def build_context(case: Case, kind: str) -> dict:
             case.eligibility == Case.Eligibility.UNDECIDED and qualifying
         )
     elif kind == Kind.ARBITRATION_APPLICATION:
+        region = Region.objects.filter(code=case.region_code).first()
+        context["commission"] = (region.full_name or region.name) if region else ""
         context["requests"] = [
             ARBITRATION_REQUESTS[c] for c in case.claim_list if c in ARBITRATION_REQUESTS
         ]
@@ -577,9 +579,7 @@ def start_batch(user, case_ids) -> "DocumentBatch":  # noqa: F821
     batch = DocumentBatch.objects.create(
         created_by=user, kind=Kind.CLOSING_REPORT, case_ids=sorted(c.pk for c in cases)
     )
-    transaction.on_commit(
-        lambda: async_task("cases.tasks.generate_closing_reports", batch.pk)
-    )
+    transaction.on_commit(lambda: async_task("cases.tasks.generate_closing_reports", batch.pk))
     return batch
 
 

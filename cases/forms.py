@@ -9,8 +9,10 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 from phonenumber_field.formfields import PhoneNumberField
 
 from lawyers.models import ClaimType
@@ -62,9 +64,7 @@ class MultipleFileField(forms.FileField):
         if self.required and not files:
             raise ValidationError(_("请选择要上传的文件。"))
         if len(files) > attachments.MAX_FILES:
-            raise ValidationError(
-                _("一次最多上传 %(n)d 个附件。") % {"n": attachments.MAX_FILES}
-            )
+            raise ValidationError(_("一次最多上传 %(n)d 个附件。") % {"n": attachments.MAX_FILES})
         errors, cleaned = [], []
         for upload in files:
             upload = forms.FileField.to_python(self, upload)
@@ -84,7 +84,11 @@ class IntakeForm(forms.Form):
         label=_("登记驿站"), queryset=Station.objects.none(), empty_label=None
     )
     # 劳动者
-    name = forms.CharField(label=_("劳动者姓名"), max_length=50)
+    name = forms.CharField(
+        label=_("劳动者姓名"),
+        max_length=50,
+        error_messages={"required": _("请填写劳动者姓名。")},
+    )
     phone = PhoneNumberField(
         label=_("手机号"),
         region="CN",
@@ -147,10 +151,21 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # htmx: as soon as the phone is typed, show the worker's open cases (not blocking).
+        self.fields["phone"].widget.attrs.update(
+            {
+                "hx-get": reverse("cases:intake_open_cases"),
+                "hx-trigger": "change",
+                "hx-target": "#open-cases",
+            }
+        )
         self.fields["station"].queryset = intake_stations(user)
-        stations = list(self.fields["station"].queryset[:2])
-        if len(stations) == 1:
-            self.fields["station"].initial = stations[0].pk
+        from stations.models import Access
+
+        access = Access.of(user)
+        if not access.is_coordinator and len(access.station_ids) == 1:
+            # A volunteer at one station: no choice to make (and no query to make it).
+            self.fields["station"].initial = access.station_ids[0]
             self.fields["station"].widget = forms.HiddenInput()
 
     def clean_id_number(self):
@@ -175,9 +190,7 @@ class IntakeForm(forms.Form):
         data = super().clean()
         claims = data.get("claims") or []
         if ClaimType.CONSULT in claims and len(claims) > 1:
-            self.add_error(
-                "claims", _("“仅咨询”不能与其他求助类型同时选择。")
-            )
+            self.add_error("claims", _("“仅咨询”不能与其他求助类型同时选择。"))
         return data
 
     def save(self, *, user, consent, parties, today=None):
@@ -263,6 +276,19 @@ class TransitionForm(forms.Form):
         kwargs.setdefault("prefix", self.name)
         super().__init__(*args, **kwargs)
 
+    # Said when the case is in the right state but the transition's condition fails.
+    condition_message = _("当前状态下不能执行此操作。")
+
+    def clean(self):
+        data = super().clean()
+        # When the case has moved on, apply_transition says so (CaseChanged); here we only
+        # explain an unmet condition, which django-fsm would report as a missing permission.
+        if data.get("expected_state") == self.case.state:
+            method = getattr(self.case, self.name)
+            if method._django_fsm.has_transition(self.case.state) and not can_proceed(method):
+                raise ValidationError(self.condition_message)
+        return data
+
     def note(self) -> str:
         return ""
 
@@ -274,6 +300,7 @@ class TransitionForm(forms.Form):
 class ResolveAtIntakeForm(TransitionForm):
     name = "resolve_at_intake"
     title = _("当场解答并办结")
+    condition_message = _("只有“仅咨询”的求助才能当场解答办结；其他求助请由协调员受理或转介。")
     button = _("记录解答并办结")
     advice = forms.CharField(
         label=_("给出的咨询意见"),
@@ -291,13 +318,12 @@ class ResolveAtIntakeForm(TransitionForm):
 class AcceptForAidForm(TransitionForm):
     name = "accept_for_aid"
     title = _("受理法律援助")
+    condition_message = _("仅咨询的求助不属于法律援助事项，请当场解答办结或转介。")
     button = _("受理援助")
     eligibility = forms.ChoiceField(
         label=_("援助资格"),
         widget=forms.RadioSelect,
-        choices=[
-            c for c in Case.Eligibility.choices if c[0] != Case.Eligibility.UNDECIDED
-        ],
+        choices=[c for c in Case.Eligibility.choices if c[0] != Case.Eligibility.UNDECIDED],
         error_messages={"required": _("请选择援助资格的审查结论。")},
     )
     eligibility_note = forms.CharField(
@@ -316,9 +342,7 @@ class AcceptForAidForm(TransitionForm):
             raise ValidationError(
                 _("不符合经济困难标准的，不能受理法律援助；请改为转介或记录解答。")
             )
-        if value == Case.Eligibility.EXEMPT_42_3 and not suggests_exemption(
-            self.case.claim_list
-        ):
+        if value == Case.Eligibility.EXEMPT_42_3 and not suggests_exemption(self.case.claim_list):
             raise ValidationError(
                 _(
                     "第四十二条第三项只适用于追索劳动报酬或请求工伤事故人身损害赔偿的进城务工人员；"
@@ -435,6 +459,7 @@ class ResolveForm(TransitionForm):
 class ReopenForm(TransitionForm):
     name = "reopen"
     title = _("重新办理")
+    condition_message = _("没有承办律师的案件不能重新办理，请重新登记求助。")
     button = _("重新办理")
     button_class = ""
     reason = forms.CharField(
@@ -453,6 +478,7 @@ class ReopenForm(TransitionForm):
 class CloseForm(TransitionForm):
     name = "close"
     title = _("归档")
+    condition_message = _("请先生成结案报告，再归档。")
     button = _("归档结案")
     button_class = ""
 
@@ -485,12 +511,6 @@ class NoteForm(forms.Form):
 
     def clean_text(self):
         return self.cleaned_data["text"].strip()
-
-
-class EvidenceForm(forms.Form):
-    collected = forms.MultipleChoiceField(
-        choices=evidence.all_choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
 
 
 class UploadForm(forms.Form):

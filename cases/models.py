@@ -174,6 +174,17 @@ def has_closing_report(case) -> bool:
     return case.documents.filter(kind="closing_report").exists()
 
 
+def has_lawyer(case) -> bool:
+    return case.lawyer_id is not None
+
+
+# Why a condition failed, in words apply_transition can show.
+is_consultation.message = _("只有“仅咨询”的求助可以当场解答办结。")
+claim_is_in_scope.message = _("仅咨询的求助不属于法律援助范围，请当场解答办结。")
+has_closing_report.message = _("请先生成结案报告，再归档。")
+has_lawyer.message = _("该案件没有承办律师，不能重新办理。")
+
+
 # Who may run each transition; django-fsm calls these as permission(instance, user).
 # The decorator does not enforce them: cases.workflow.apply_transition does.
 
@@ -457,7 +468,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         source=State.RESOLVED,
         target=State.IN_PROGRESS,
         permission=can_coordinate,
-        conditions=[lambda case: case.lawyer_id is not None],
+        conditions=[has_lawyer],
     )
     def reopen(self, reason: str):
         self.resolved_at = None

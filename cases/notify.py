@@ -39,8 +39,34 @@ def send_transition_notices(event_id: int) -> None:
         handler(event)
 
 
+# SMS feature (issue 7): which transitions the worker hears about, with which template.
+WORKER_SMS = {
+    "accept_for_aid": "case_accepted",
+    "refer": "case_referred",
+    "accept": "lawyer_accepted",
+    "resolve": "case_resolved",
+    "withdraw": "case_withdrawn",
+}
+
+
 def worker_notices(event) -> None:
-    """SMS to the worker for the transitions in DESIGN §4 (filled in by the SMS feature)."""
+    """SMS to the worker for the transitions in DESIGN §4, once per event: the
+    dedupe key makes a second run of the task a no-op."""
+    from .sms import send_sms
+
+    template = WORKER_SMS.get(event.transition)
+    if template is None:
+        return
+    case = event.case
+    params = {"number": case.number}
+    if template == "case_referred":
+        to = case.referred_to
+        params["referred_to"] = to if len(to) <= 24 else f"{to[:23]}…"
+    elif template == "lawyer_accepted":
+        if case.lawyer is None:
+            return
+        params.update(lawyer=case.lawyer.name, firm=case.lawyer.firm)
+    send_sms(case.worker.phone, template, params, dedupe_key=f"event:{event.pk}:worker")
 
 
 def staff_notices(event) -> None:
@@ -57,9 +83,11 @@ def staff_notices(event) -> None:
     case = event.case
     key = f"event:{event.pk}"
     if event.transition in ("assign", "reassign"):
-        lawyer = Lawyer.objects.select_related("user").filter(
-            pk=event.data.get("lawyer_id") or case.lawyer_id
-        ).first()
+        lawyer = (
+            Lawyer.objects.select_related("user")
+            .filter(pk=event.data.get("lawyer_id") or case.lawyer_id)
+            .first()
+        )
         if lawyer is None:
             return
         days = settings.SLA_LAWYER_ACCEPT_WORKDAYS
@@ -77,7 +105,9 @@ def staff_notices(event) -> None:
             dedupe_key=f"{key}:lawyer-sms",
         )
         previous = event.data.get("previous_lawyer_id")
-        old = Lawyer.objects.select_related("user").filter(pk=previous).first() if previous else None
+        old = (
+            Lawyer.objects.select_related("user").filter(pk=previous).first() if previous else None
+        )
         if old is not None:
             notify_user(
                 old.user,
@@ -126,3 +156,15 @@ TRANSITION_HANDLERS = [worker_notices, staff_notices]
 
 def case_received(case_id: int, access_code: str) -> None:
     """Send the worker the 'received' SMS with the access code (the only place it travels)."""
+    from .models import Case
+    from .sms import send_sms
+
+    case = Case.objects.select_related("worker").filter(pk=case_id).first()
+    if case is None:
+        return
+    send_sms(
+        case.worker.phone,
+        "case_received",
+        {"number": case.number, "access_code": access_code},
+        dedupe_key=f"case:{case_id}:received",
+    )

@@ -20,7 +20,7 @@ from .access import get_case_for
 from .models import Case, can_act_as_lawyer, can_coordinate
 from .workflow import CaseChanged, TransitionRefused
 
-QUEUE_PAGE_SIZE = 30
+QUEUE_PAGE_SIZE = 20  # a phone screen or two
 BOARD_PAGE_SIZE = 20
 
 
@@ -111,7 +111,14 @@ def queue(request):
         state=filters.get("state", ""),
         q=filters.get("q", ""),
     )
-    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, QUEUE_PAGE_SIZE)
+    # The section counts already add up to the total: no second COUNT query.
+    state = filters.get("state", "")
+    paginator.count = {
+        Case.State.ASSIGNED: counts["awaiting"],
+        Case.State.IN_PROGRESS: counts["in_progress"],
+    }.get(state, counts["awaiting"] + counts["in_progress"])
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -267,9 +274,7 @@ def _assigned_case(user, number) -> Case:
 def accept(request, number):
     case = _assigned_case(request.user, number)
     try:
-        assignment.accept_case(
-            case, request.user, expected_state=request.POST.get("state") or None
-        )
+        assignment.accept_case(case, request.user, expected_state=request.POST.get("state") or None)
     except (CaseChanged, TransitionRefused) as exc:
         _refused(request, exc)
         return redirect(case)

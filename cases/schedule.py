@@ -89,9 +89,9 @@ def _event(case, user, kind, note="", data=None):
 def _close_open(case, codes, status, reason):
     Deadline = _models().Deadline
     reason = str(reason)
-    return Deadline.objects.filter(
-        case=case, rule__in=codes, status=Deadline.Status.OPEN
-    ).update(status=status, reason=reason, closed_at=timezone.now(), updated_at=timezone.now())
+    return Deadline.objects.filter(case=case, rule__in=codes, status=Deadline.Status.OPEN).update(
+        status=status, reason=reason, closed_at=timezone.now(), updated_at=timezone.now()
+    )
 
 
 def open_transition_deadline(case, code: str, trigger_date: datetime.date, calendar=None):
@@ -119,7 +119,9 @@ def after_transition(case, name, event, user) -> None:
         _close_open(case, ["sla.lawyer_accept"], Deadline.Status.DONE, _("律师已接案"))
         open_transition_deadline(case, "sla.first_contact", today)
     elif name == "decline":
-        _close_open(case, ["sla.lawyer_accept"], Deadline.Status.DONE, str(TRANSITION_CLOSE["decline"]))
+        _close_open(
+            case, ["sla.lawyer_accept"], Deadline.Status.DONE, str(TRANSITION_CLOSE["decline"])
+        )
     elif name == "expire":
         _close_open(
             case, ["sla.lawyer_accept"], Deadline.Status.MISSED, str(TRANSITION_CLOSE["expire"])
@@ -133,8 +135,9 @@ def after_transition(case, name, event, user) -> None:
         )
     elif name == "resolve":
         # The lawyer's service levels end with the case; statutory ones (an appeal, say) stay.
-        _close_open(case, ["sla.lawyer_accept", "sla.first_contact"], Deadline.Status.DONE,
-                    _("案件已办结"))
+        _close_open(
+            case, ["sla.lawyer_accept", "sla.first_contact"], Deadline.Status.DONE, _("案件已办结")
+        )
 
 
 # Claims whose incident date is an accident: the date starts the injury and tort clocks.
@@ -216,7 +219,11 @@ def update_milestone(milestone, *, date, note, user) -> object:
             user,
             models.CaseEvent.Kind.MILESTONE,
             note=_("修改%(kind)s：%(old)s → %(new)s")
-            % {"kind": milestone.get_kind_display(), "old": old.isoformat(), "new": date.isoformat()},
+            % {
+                "kind": milestone.get_kind_display(),
+                "old": old.isoformat(),
+                "new": date.isoformat(),
+            },
             data={"milestone": milestone.pk, "old": old.isoformat(), "new": date.isoformat()},
         )
     return milestone
@@ -270,8 +277,12 @@ def _change(deadline, user, note, mutate, data):
             user,
             models.CaseEvent.Kind.DEADLINE,
             note=note,
-            data={"deadline": fresh.pk, "old_due": old_due.isoformat(),
-                  "new_due": fresh.due_date.isoformat(), **data},
+            data={
+                "deadline": fresh.pk,
+                "old_due": old_due.isoformat(),
+                "new_due": fresh.due_date.isoformat(),
+                **data,
+            },
         )
     return fresh
 
@@ -345,9 +356,14 @@ def resume_deadline(deadline, *, on: datetime.date, user, reason=""):
         d.suspended_since = None
         if rule.resume_tail_months:
             # Compute without the tail, then top the paused days up to reach it.
-            plain = rules.compute(rule, d.trigger_date, load_calendar(),
-                                  extended=d.extended, restarted_on=d.restarted_on,
-                                  suspended_days=d.suspended_days)
+            plain = rules.compute(
+                rule,
+                d.trigger_date,
+                load_calendar(),
+                extended=d.extended,
+                restarted_on=d.restarted_on,
+                suspended_days=d.suspended_days,
+            )
             tail = rules.add_months(on, rule.resume_tail_months)
             if tail > plain.raw_end:
                 d.suspended_days += (tail - plain.raw_end).days
@@ -373,11 +389,19 @@ def recompute_open(queryset, calendar=None) -> int:
     calendar = calendar or load_calendar()
     changed = 0
     for deadline in queryset.filter(status=models.Deadline.Status.OPEN).iterator(chunk_size=500):
-        before = (deadline.due_date, deadline.provisional, deadline.rolled_over,
-                  deadline.makeup_workday)
+        before = (
+            deadline.due_date,
+            deadline.provisional,
+            deadline.rolled_over,
+            deadline.makeup_workday,
+        )
         compute_for(deadline, calendar)
-        after = (deadline.due_date, deadline.provisional, deadline.rolled_over,
-                 deadline.makeup_workday)
+        after = (
+            deadline.due_date,
+            deadline.provisional,
+            deadline.rolled_over,
+            deadline.makeup_workday,
+        )
         if before == after:
             continue
         with transaction.atomic():
@@ -396,10 +420,16 @@ def recompute_open(queryset, calendar=None) -> int:
                     None,
                     models.CaseEvent.Kind.DEADLINE,
                     note=_("节假日安排更新，%(rule)s 届满日 %(old)s → %(new)s")
-                    % {"rule": deadline.rule, "old": before[0].isoformat(),
-                       "new": deadline.due_date.isoformat()},
-                    data={"deadline": deadline.pk, "old_due": before[0].isoformat(),
-                          "new_due": deadline.due_date.isoformat()},
+                    % {
+                        "rule": deadline.rule,
+                        "old": before[0].isoformat(),
+                        "new": deadline.due_date.isoformat(),
+                    },
+                    data={
+                        "deadline": deadline.pk,
+                        "old_due": before[0].isoformat(),
+                        "new_due": deadline.due_date.isoformat(),
+                    },
                 )
         changed += rows
     return changed
@@ -436,6 +466,8 @@ def annotate_next_deadline(queryset):
     return queryset.annotate(
         next_deadline_due=Min(
             "deadlines__due_date",
-            filter=Q(deadlines__status=Deadline.Status.OPEN, deadlines__binds=Deadline.Binds.WORKER),
+            filter=Q(
+                deadlines__status=Deadline.Status.OPEN, deadlines__binds=Deadline.Binds.WORKER
+            ),
         )
     )

@@ -33,7 +33,7 @@ import urllib.request
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
@@ -46,14 +46,20 @@ TEMPLATES = {
     # name: text with {placeholders}; short (one 70-character SMS with the signature),
     # no sensitive detail beyond what the worker needs to act on.
     "status_code": _("您的案件查询验证码为{code}，10分钟内有效，请勿告诉他人。"),
-    "case_received": _("您的求助已登记，编号{number}，查询码{access_code}。可凭手机号和查询码查进度。"),
+    "case_received": _(
+        "您的求助已登记，编号{number}，查询码{access_code}。可凭手机号和查询码查进度。"
+    ),
     "case_accepted": _("您的求助{number}已受理，正在为您安排律师。"),
     "case_referred": _("您的求助{number}已转介，请联系：{referred_to}。"),
     "lawyer_accepted": _("{lawyer}律师（{firm}）已接手您的案件{number}，将与您联系。"),
     "case_resolved": _("您的案件{number}已办结，如有疑问请联系登记驿站。"),
     "case_withdrawn": _("您的案件{number}已按您的要求撤回。如需帮助可再到驿站求助。"),
     # routing: the lawyer hears of a new assignment
-    "lawyer_assigned": _("{name}律师：法援案件{number}已分配给您，请在{days}个工作日内登录系统确认接案。"),
+    "lawyer_assigned": _(
+        "{name}律师：法援案件{number}已分配给您，请在{days}个工作日内登录系统确认接案。"
+    ),
+    # deadlines: reminder to the assigned lawyer (cases/reminders.py)
+    "deadline_reminder": _("{name}律师：案件{number}“{rule}”届满日{due}（{left}），请及时办理。"),
 }
 
 MAX_ATTEMPTS = 5
@@ -138,7 +144,8 @@ def backoff(attempt: int) -> datetime.timedelta:
 def due(now=None):
     now = now or timezone.now()
     return SmsMessage.objects.filter(status=SmsMessage.Status.QUEUED).filter(
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - STALE_AFTER)
+        Q(next_attempt_at__lte=now)
+        | Q(next_attempt_at__isnull=True, created_at__lte=now - STALE_AFTER)
     )
 
 

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 import phonenumbers
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
+
+from lawyers.models import ClaimType
 
 from .hashing import keyed_hash, matches, random_digits
 from .intake import access_code_hash
@@ -89,7 +91,10 @@ def normalize_phone(raw: str) -> str | None:
     if not phonenumbers.is_valid_number(number) or number.country_code != 86:
         return None
     kind = phonenumbers.number_type(number)
-    if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+    if kind not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -142,13 +147,15 @@ def check_ip(phone_digest: str, ip_digest: str, now) -> None:
     if len(times) >= ip_limit():
         log(phone_digest, ip_digest, StatusLookup.Outcome.RATE_LIMITED, now)
         wait = (times[-1] + ip_window() - now).total_seconds()
-        raise Refused(
-            _("这个网络的查询次数太多，请 %(wait)s后再试。") % {"wait": wait_words(wait)}
-        )
+        raise Refused(_("这个网络的查询次数太多，请 %(wait)s后再试。") % {"wait": wait_words(wait)})
 
 
 def latest_challenge(phone_digest: str):
-    return StatusChallenge.objects.filter(phone_hash=phone_digest).order_by("-created_at", "-pk").first()
+    return (
+        StatusChallenge.objects.filter(phone_hash=phone_digest)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def locked_until(challenge, now):
@@ -245,7 +252,9 @@ def verify(phone: str, code: str, ip: str, now=None) -> Verified:
     if len(code) == CODE_LENGTH and matches(f"{digest}:{code}", challenge.code_hash, "status-code"):
         outcome = StatusLookup.Outcome.CODE_OK
     elif len(code) == RECEIPT_CODE_LENGTH and workers:
-        numbers = Case.objects.filter(worker_id__in=workers).values_list("number", "access_code_hash")
+        numbers = Case.objects.filter(worker_id__in=workers).values_list(
+            "number", "access_code_hash"
+        )
         if any(h and hmac.compare_digest(access_code_hash(n, code), h) for n, h in numbers):
             outcome = StatusLookup.Outcome.RECEIPT_OK
     # An SMS code only ever reaches numbers with cases, so a right code implies workers.
@@ -338,7 +347,9 @@ def close_session(session) -> None:
 
 
 NEXT_STEPS = {
-    Case.State.RECEIVED: gettext_lazy("工会会尽快审核您的求助，需要时会打电话联系您，请保持电话畅通。"),
+    Case.State.RECEIVED: gettext_lazy(
+        "工会会尽快审核您的求助，需要时会打电话联系您，请保持电话畅通。"
+    ),
     Case.State.ACCEPTED: gettext_lazy("工会正在为您安排志愿律师，安排好后会短信通知您。"),
     Case.State.ASSIGNED: gettext_lazy("律师确认接案后会短信通知您，并主动与您联系。"),
     Case.State.IN_PROGRESS: gettext_lazy("律师会与您联系，请按律师的要求准备材料，保持电话畅通。"),
@@ -366,48 +377,76 @@ DEADLINE_ACTIONS = {
 LAWYER_VISIBLE = {Case.State.IN_PROGRESS, Case.State.RESOLVED, Case.State.CLOSED}
 
 
+MAX_SHOWN = 20
+
+
 def worker_cases(worker_ids):
-    """The session's cases: one query for the cases (with station and lawyer) and one
-    for their open worker-side deadlines, however many cases there are."""
-    deadlines = Deadline.objects.filter(
-        status=Deadline.Status.OPEN, binds=Deadline.Binds.WORKER
+    """The session's cases as plain rows, newest first, each with its nearest open
+    worker-side deadline: one query (the deadline columns are correlated subqueries on
+    the deadline_case_next index), however many cases there are."""
+    nearest = Deadline.objects.filter(
+        case=OuterRef("pk"), status=Deadline.Status.OPEN, binds=Deadline.Binds.WORKER
     ).order_by("due_date", "pk")
     return (
         Case.objects.filter(worker_id__in=worker_ids)
-        .select_related("station", "lawyer")
-        .only(
-            "number", "claims", "state", "updated_at", "created_at", "referred_to", "worker_id",
-            "station__name", "station__phone", "lawyer__name", "lawyer__firm",
+        .annotate(
+            deadline_due=Subquery(nearest.values("due_date")[:1]),
+            deadline_rule=Subquery(nearest.values("rule")[:1]),
+            deadline_provisional=Subquery(nearest.values("provisional")[:1]),
         )
-        .prefetch_related(Prefetch("deadlines", queryset=deadlines, to_attr="open_worker_deadlines"))
         .order_by("-created_at", "-pk")
+        .values(
+            "number",
+            "claims",
+            "state",
+            "updated_at",
+            "referred_to",
+            "lawyer_id",
+            "station__name",
+            "station__phone",
+            "lawyer__name",
+            "lawyer__firm",
+            "deadline_due",
+            "deadline_rule",
+            "deadline_provisional",
+        )
     )
 
 
-def next_step(case) -> str:
-    text = NEXT_STEPS[case.state]
-    if case.state == Case.State.REFERRED:
-        return str(text) % {"to": case.referred_to or _("登记驿站")}
+def shown_cases(worker_ids, today) -> tuple[list["CaseView"], bool]:
+    """What step 3 shows: at most MAX_SHOWN cases, and whether there are more."""
+    rows = list(worker_cases(worker_ids)[: MAX_SHOWN + 1])
+    return [case_view(row, today) for row in rows[:MAX_SHOWN]], len(rows) > MAX_SHOWN
+
+
+def next_step(state: str, referred_to: str = "") -> str:
+    text = NEXT_STEPS[state]
+    if state == Case.State.REFERRED:
+        return str(text) % {"to": referred_to or _("登记驿站")}
     return str(text)
 
 
-def deadline_words(deadline, today) -> str:
-    action = DEADLINE_ACTIONS.get(deadline.rule, gettext_lazy("办理下一步手续"))
-    when = date_format(deadline.due_date, "DATE_FORMAT")
-    days = (deadline.due_date - today).days
+def deadline_words(rule: str, due: datetime.date, provisional: bool, today) -> str:
+    action = DEADLINE_ACTIONS.get(rule, gettext_lazy("办理下一步手续"))
+    when = date_format(due, "DATE_FORMAT")
+    days = (due - today).days
     if days > 0:
         text = _("距离%(action)s的期限还有 %(days)d 天（%(date)s）") % {
-            "action": action, "days": days, "date": when,
+            "action": action,
+            "days": days,
+            "date": when,
         }
     elif days == 0:
         text = _("今天是%(action)s的最后一天（%(date)s），请马上联系律师或驿站") % {
-            "action": action, "date": when,
+            "action": action,
+            "date": when,
         }
     else:
         text = _("%(action)s的期限已于 %(date)s 届满，请马上联系律师或驿站") % {
-            "action": action, "date": when,
+            "action": action,
+            "date": when,
         }
-    if deadline.provisional:
+    if provisional:
         text += _("（暂定，待节假日安排公布后确认）")
     return text
 
@@ -427,19 +466,29 @@ class CaseView:
     lawyer: str
 
 
-def case_view(case, today) -> CaseView:
-    deadlines = getattr(case, "open_worker_deadlines", [])
+def case_view(row: dict, today) -> CaseView:
+    state = row["state"]
     lawyer = ""
-    if case.lawyer_id and case.state in LAWYER_VISIBLE:
-        lawyer = f"{case.lawyer.name}（{case.lawyer.firm}）"
+    if row["lawyer_id"] and state in LAWYER_VISIBLE:
+        lawyer = f"{row['lawyer__name']}（{row['lawyer__firm']}）"
+    deadline = ""
+    if row["deadline_due"] is not None:
+        deadline = deadline_words(
+            row["deadline_rule"], row["deadline_due"], row["deadline_provisional"], today
+        )
     return CaseView(
-        number=case.number,
-        claims=case.get_claims_display(),
-        state_label=str(case.worker_state_label),
-        updated=timezone.localtime(case.updated_at).date(),
-        next_step=next_step(case),
-        deadline=deadline_words(deadlines[0], today) if deadlines else "",
-        station_name=case.station.name,
-        station_phone=case.station.phone,
+        number=row["number"],
+        claims=claims_display(row["claims"]),
+        state_label=str(Case.WORKER_LABELS[state]),
+        updated=timezone.localtime(row["updated_at"]).date(),
+        next_step=next_step(state, row["referred_to"]),
+        deadline=deadline,
+        station_name=row["station__name"],
+        station_phone=row["station__phone"],
         lawyer=lawyer,
     )
+
+
+def claims_display(claims: str) -> str:
+    labels = dict(ClaimType.choices)
+    return "、".join(str(labels.get(c, c)) for c in claims.split())

@@ -43,7 +43,11 @@ class CodeForm(forms.Form):
         max_length=20,
         help_text=gettext_lazy("短信里的 6 位验证码，或登记回执上的 8 位查询码。"),
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9０-９ -]*"}
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9０-９ -]*",
+            }
         ),
         error_messages={"required": gettext_lazy("请输入验证码或查询码。")},
     )
@@ -51,9 +55,7 @@ class CodeForm(forms.Form):
     def clean_code(self):
         code = status.normalize_code(self.cleaned_data["code"])
         if not code.isdigit() or len(code) not in (status.CODE_LENGTH, status.RECEIPT_CODE_LENGTH):
-            raise forms.ValidationError(
-                _("请输入短信里的 6 位验证码，或回执上的 8 位查询码。")
-            )
+            raise forms.ValidationError(_("请输入短信里的 6 位验证码，或回执上的 8 位查询码。"))
         return code
 
 
@@ -89,9 +91,7 @@ def verify(request):
         else:
             status.open_session(request.session, verified, phone)
             return redirect("status:cases")
-    return render(
-        request, "status/verify.html", {"form": form, "masked_phone": status.mask(phone)}
-    )
+    return render(request, "status/verify.html", {"form": form, "masked_phone": status.mask(phone)})
 
 
 @require_POST
@@ -117,14 +117,13 @@ def cases(request):
             status.close_session(request.session)
             messages.warning(request, _("查询已超过 15 分钟，为保护您的信息，请重新验证。"))
         return redirect("status:start")
-    page = Paginator(status.worker_cases(workers), 10).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    cases, more = status.shown_cases(workers, timezone.localdate())
     return render(
         request,
         "status/cases.html",
         {
-            "page": page,
-            "cases": [status.case_view(case, today) for case in page],
+            "cases": cases,
+            "more": more,
             "minutes_left": status.session_minutes_left(request.session),
         },
     )
@@ -146,4 +145,7 @@ def outbox(request):
     if query:
         queryset = queryset.filter(phone__contains=query[-11:])
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    return render(request, "status/outbox.html", {"page": page, "q": request.GET.get("q", "")})
+    rows = [(sms, status.mask(sms.phone)) for sms in page]
+    return render(
+        request, "status/outbox.html", {"page": page, "rows": rows, "q": request.GET.get("q", "")}
+    )

@@ -35,3 +35,61 @@ def generate_closing_reports(batch_id: int) -> None:
 
 
 # --- end documents
+
+
+# --- sms (issue 7): retry SMS whose backoff has passed; give up after sms.MAX_ATTEMPTS
+def retry_sms() -> int:
+    from .sms import retry_due
+
+    return retry_due()
+
+
+SCHEDULES.append(
+    {
+        "name": "yizhan:retry_sms",
+        "func": "cases.tasks.retry_sms",
+        "schedule_type": "I",
+        "minutes": 1,
+    }
+)
+# --- end sms
+
+
+# --- deadlines (issue 5): reminder sweep, provisional recompute, coordinators' digest
+def deadline_reminder_sweep() -> dict:
+    from .reminders import sweep
+
+    return sweep()
+
+
+def recompute_provisional_deadlines() -> int:
+    from .schedule import recompute_provisional
+
+    return recompute_provisional()
+
+
+def deadline_digest() -> int:
+    from .reminders import send_digest
+
+    return send_digest()
+
+
+SCHEDULES += [
+    {
+        "name": "yizhan:deadline_reminders",
+        "func": "cases.tasks.deadline_reminder_sweep",
+        "schedule_type": "I",
+        "minutes": 15,
+    },
+    {
+        "name": "yizhan:recompute_provisional_deadlines",
+        "func": "cases.tasks.recompute_provisional_deadlines",
+        "schedule_type": "D",
+    },
+    {
+        "name": "yizhan:deadline_digest",
+        "func": "cases.tasks.deadline_digest",
+        "schedule_type": "D",
+    },
+]
+# --- end deadlines

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import deadline_views, routing_views, views
+from . import deadline_views, document_views, routing_views, views
 
 app_name = "cases"
 
@@ -18,7 +18,28 @@ urlpatterns = [
     # --- deadlines: milestones, deadline board, notifications, calendar (cases/deadline_views.py)
     path("deadlines/", deadline_views.deadline_board, name="deadline_board"),
     path("notifications/", deadline_views.notifications, name="notifications"),
+    path(
+        "notifications/read-all/",
+        deadline_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/read/", deadline_views.notification_read, name="notification_read"
+    ),
+    path("calendar/", deadline_views.calendar_settings, name="calendar_settings"),
+    path("calendar/<str:token>.ics", deadline_views.calendar_feed, name="calendar_feed"),
     # --- documents (cases/document_views.py)
+    path("closing-reports/", document_views.closing_reports, name="closing_reports"),
+    path(
+        "closing-reports/<int:pk>/",
+        document_views.closing_reports_progress,
+        name="closing_reports_progress",
+    ),
+    path(
+        "closing-reports/<int:pk>/zip/",
+        document_views.closing_reports_zip,
+        name="closing_reports_zip",
+    ),
     # --- the case page and its sub-pages last: <number> matches almost anything
     # case lifecycle sub-pages (cases/views.py)
     path("<str:number>/receipt/", views.receipt, name="receipt"),
@@ -38,5 +59,41 @@ urlpatterns = [
     path("<str:number>/accept/", routing_views.accept, name="accept"),
     path("<str:number>/decline/", routing_views.decline, name="decline"),
     path("<str:number>/reassign/", routing_views.reassign, name="reassign"),
+    # deadlines per-case pages (cases/deadline_views.py)
+    path("<str:number>/milestones/new/", deadline_views.milestone_add, name="milestone_add"),
+    path(
+        "<str:number>/milestones/<int:pk>/edit/",
+        deadline_views.milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
+        "<str:number>/deadlines/<int:pk>/", deadline_views.deadline_detail, name="deadline_detail"
+    ),
+    path(
+        "<str:number>/deadlines/<int:pk>/close/",
+        deadline_views.deadline_close,
+        name="deadline_close",
+    ),
+    path(
+        "<str:number>/deadlines/<int:pk>/limitation/",
+        deadline_views.deadline_limitation,
+        name="deadline_limitation",
+    ),
+    path(
+        "<str:number>/deadlines/<int:pk>/extend/",
+        deadline_views.deadline_extend,
+        name="deadline_extend",
+    ),
+    # documents per-case routes (cases/document_views.py)
+    path(
+        "<str:number>/documents/<str:kind>/generate/",
+        document_views.document_generate,
+        name="document_generate",
+    ),
+    path(
+        "<str:number>/documents/<int:pk>/download/",
+        document_views.document_download,
+        name="document_download",
+    ),
     path("<str:number>/", views.detail, name="detail"),
 ]

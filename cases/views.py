@@ -28,7 +28,6 @@ from . import attachments, evidence
 from .access import get_case_for
 from .forms import (
     TRANSITION_FORMS,
-    EvidenceForm,
     IntakeForm,
     NoteForm,
     PartyFormSet,
@@ -126,11 +125,18 @@ def triage(request):
     if not request.user.is_superuser:
         cases = cases.filter(scope_q("region_code", access.scopes))
     query = request.GET.get("q", "").strip()
-    cases = search_cases(cases, query).select_related("worker", "station").prefetch_related(
-        "parties"
+    cases = (
+        search_cases(cases, query).select_related("worker", "station").prefetch_related("parties")
     )
     page = _page(request, cases.order_by("created_at", "pk"))
-    rows = [{"case": case, "forms": action_forms(case, request.user)} for case in page]
+    rows = [
+        {
+            "case": case,
+            "forms": action_forms(case, request.user),
+            "exemption": suggests_exemption(case.claim_list),
+        }
+        for case in page
+    ]
     return render(
         request,
         "cases/triage.html",
@@ -154,9 +160,7 @@ def intake(request):
         if consent is None:
             form.add_error(None, _("系统尚未设置个人信息告知同意书，暂不能登记，请联系管理员。"))
         if form.is_valid() and parties.is_valid() and consent is not None:
-            case, code = form.save(
-                user=request.user, consent=consent, parties=party_rows(parties)
-            )
+            case, code = form.save(user=request.user, consent=consent, parties=party_rows(parties))
             request.session[f"access_code:{case.number}"] = {
                 "code": code,
                 "at": timezone.now().isoformat(),
@@ -338,9 +342,9 @@ def update_evidence(request, number):
     case = get_case_for(request.user, number)
     if not can_work_case(case, request.user):
         raise Http404
-    form = EvidenceForm(request.POST)
-    form.is_valid()  # unknown codes are dropped, not an error
-    record_evidence(case, request.user, form.cleaned_data.get("collected", []))
+    # Unknown codes are dropped, not an error: the checklist is a set of checkboxes.
+    collected = [code for code in request.POST.getlist("collected") if code in evidence.ITEMS]
+    record_evidence(case, request.user, collected)
     messages.success(request, _("证据清单已更新。"))
     return redirect(case.get_absolute_url() + "#evidence")
 
@@ -353,9 +357,7 @@ def record_evidence(case, user, collected) -> None:
     if not changed:
         return
     Case.objects.filter(pk=case.pk).update(evidence=new, updated_at=timezone.now())
-    labels = [
-        ("✓ " if v else "✗ ") + str(evidence.ITEMS[k]) for k, v in changed.items()
-    ]
+    labels = [("✓ " if v else "✗ ") + str(evidence.ITEMS[k]) for k, v in changed.items()]
     CaseEvent.objects.create(
         case=case,
         actor=user,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import chinese_calendar
 
@@ -45,17 +46,13 @@ class Day:
     holiday: bool = False  # a weekday that is a statutory holiday or a day off in lieu
 
 
-@dataclass(frozen=True)
-class WorkdayResult:
+class WorkdayResult(NamedTuple):
     """The answer of add_working_days: the date, and whether it rests on guesses.
 
     Unpacks as a pair: `due, provisional = add_working_days(start, 2)`."""
 
     date: datetime.date
     provisional: bool
-
-    def __iter__(self):
-        return iter((self.date, self.provisional))
 
 
 class Calendar:
@@ -76,8 +73,13 @@ class Calendar:
         weekend = date.weekday() >= 5
         if date in self.overrides:
             workday = bool(self.overrides[date])
-            return Day(date, workday, makeup=workday and weekend, known=True,
-                       holiday=not workday and not weekend)
+            return Day(
+                date,
+                workday,
+                makeup=workday and weekend,
+                known=True,
+                holiday=not workday and not weekend,
+            )
         if date.year in PACKAGE_YEARS:
             if date in _PKG_WORKDAYS:
                 return Day(date, True, makeup=weekend, known=True)

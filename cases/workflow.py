@@ -56,13 +56,20 @@ def apply_transition(
         method = getattr(fresh, name, None)
         if method is None or not hasattr(method, "_django_fsm"):
             raise TransitionRefused(_("未知的操作。"))
+        # Conditions first: "请先生成结案报告" is more useful than a permission message,
+        # and django-fsm's has_transition_perm would fold failed conditions into "no permission".
+        if not can_proceed(method, check_conditions=False):
+            raise TransitionRefused(_("当前状态下不能执行此操作。"))
+        unmet = [
+            c for c in method._django_fsm.get_transition(fresh.state).conditions if not c(fresh)
+        ]
+        if unmet:
+            raise TransitionRefused(getattr(unmet[0], "message", _("当前条件下不能执行此操作。")))
         if user is None:
             if name not in SYSTEM_TRANSITIONS:
                 raise TransitionRefused(_("该操作需要由工作人员执行。"))
         elif not has_transition_perm(method, user):
             raise TransitionRefused(_("您没有权限对该案件执行此操作。"))
-        if not can_proceed(method):
-            raise TransitionRefused(_("当前状态下不能执行此操作。"))
         source = fresh.state
         try:
             method(**kwargs)

@@ -6,4 +6,5 @@ app_name = "lawyers"
 
 urlpatterns = [
     path("me/", views.profile, name="profile"),
+    path("me/availability/", views.availability, name="availability"),
 ]

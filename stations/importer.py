@@ -172,7 +172,9 @@ def import_stations(lines: Iterable[str], progress=None) -> ImportReport:
             # One UPDATE per changed row: bulk_update's CASE-per-field statements measured
             # 25x slower here (bench/import_stations.py).
             for station in to_update:
-                Station.objects.filter(pk=station.pk).update(**{f: getattr(station, f) for f in UPDATE_FIELDS})
+                Station.objects.filter(pk=station.pk).update(
+                    **{f: getattr(station, f) for f in UPDATE_FIELDS}
+                )
         report.created += len(to_create)
         report.updated += len(to_update)
     return report

@@ -140,6 +140,10 @@ def advance(case, state, lawyer=None):
     )
     if state == Case.State.RESOLVED:
         return
+    if state == Case.State.CLOSED:
+        make_document(case, kind="closing_report")
+        apply_transition(case, "close", admin)
+        return
     raise ValueError(f"make_case cannot reach {state} yet")
 
 
@@ -185,3 +189,54 @@ def browser_login(page, username, password=PASSWORD):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+# --- case lifecycle helpers ---------------------------------------------------------
+
+
+def make_document(case, kind="closing_report", content=b"%PDF-1.4 test", **kwargs):
+    """A generated Document row with a tiny PDF (the close transition needs a closing report)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from cases.models import Document
+
+    version = Document.objects.filter(case=case, kind=kind).count() + 1
+    kwargs.setdefault("template_name", f"documents/{kind}.html")
+    kwargs.setdefault("template_version", "test")
+    kwargs.setdefault("generated_by", case.created_by)
+    document = Document(
+        case=case,
+        kind=kind,
+        version=version,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        **kwargs,
+    )
+    document.file.save(f"{kind}-v{version}.pdf", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+# --- status page (issue 7) ---------------------------------------------------------
+
+
+def make_case_with_code(
+    station=None, user=None, *, state=Case.State.RECEIVED, lawyer=None, worker=None, **case_fields
+):
+    """Like make_case, but also returns the receipt's access code (it exists in clear only once)."""
+    station = station or make_station()
+    user = user or make_volunteer(station)
+    worker = dict(worker or {})
+    worker.setdefault("name", "王小明")
+    worker.setdefault("phone", f"+86138{next(_seq):08d}")
+    case_fields.setdefault("claims", [ClaimType.INJURY])
+    case_fields.setdefault("facts", "送餐途中与出租车相撞，右脚骨折。")
+    case_fields.setdefault("incident_date", datetime.date(2026, 11, 2))
+    case, code = create_case(
+        station=station, user=user, worker=worker, case=case_fields, consent=make_consent()
+    )
+    advance(case, state, lawyer=lawyer)
+    case.refresh_from_db()
+    return case, code

@@ -1,0 +1,247 @@
+"""One reminder sweep over 1,000,000 open deadlines on PostgreSQL (issue 5).
+
+About 1% of the deadlines are due within the next 7 days (plus 0.5% overdue inside
+the sweep's catch-up window, and 5% overdue long ago, which the sweep must not read).
+Every due one is worker-side on an in-progress case with a lawyer (in-app + SMS + email)
+and a coordinator (in-app). Goal: one sweep under 30 s on this machine, growing with
+the number due, not the number stored. A second sweep (everything already sent) and
+the query plan of the due-range read are printed too.
+
+    .venv/bin/python bench/deadline_sweep.py [--deadlines 1000000] [--due-share 0.01]
+
+DATABASE_URL (default postgres://postgres@127.0.0.1:5432/yizhan_bench) names the
+server; a scratch database is created, migrated, and dropped afterwards.
+"""
+
+import argparse
+import datetime
+import io
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--deadlines", type=int, default=1_000_000)
+parser.add_argument("--due-share", type=float, default=0.01)
+parser.add_argument("--cases", type=int, default=100_000)
+args = parser.parse_args()
+
+url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yizhan_bench")
+os.environ["BENCH_POSTGRES"] = url.rsplit("/", 1)[0]
+# Mail goes nowhere; SMS to the outbox table; the queue is the ORM broker on the same
+# PostgreSQL unless REDIS_URL is set (delivery tasks are queued, not run).
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+os.environ["Q_SYNC"] = "0"
+
+from _django import scratch_django  # noqa: E402
+
+TODAY = datetime.date(2026, 11, 28)
+RULES = [
+    "labor.suit_after_award",
+    "civil.appeal",
+    "admin.lawsuit",
+    "labor.arbitration_limitation",
+    "injury.worker_application",
+    "civil.tort_limitation",
+    "admin.reconsideration",
+]
+
+
+def copy_rows(cursor, table, columns, rows):
+    buf = io.StringIO()
+    for row in rows:
+        buf.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+    buf.seek(0)
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        while chunk := buf.read(1 << 20):
+            copy.write(chunk)
+
+
+def generate(n_deadlines, due_share, n_cases):
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+    from django.utils import timezone
+
+    from cases.models import Case, ConsentText, Worker
+    from lawyers.models import Lawyer
+    from stations.models import Membership, Station, Union
+
+    rng = random.Random(5)
+    now = timezone.now()
+    union = Union.objects.create(name="朝阳区总工会", region_code="110105")
+    station = Station.objects.create(code="B-1", name="朝阳驿站", region_code="110105")
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    password = make_password("bench")
+    coordinator = User.objects.create(username="coord", password=password, email="c@example.com")
+    Membership.objects.create(user=coordinator, role="coordinator", union=union)
+    lawyers = []
+    for i in range(200):
+        user = User.objects.create(username=f"lawyer{i}", password=password)
+        lawyers.append(
+            Lawyer.objects.create(
+                user=user,
+                name=f"律师{i}",
+                license_number=f"111012018{i:08d}",
+                firm="所",
+                phone=f"+86139{i:08d}",
+                email=f"l{i}@example.com",
+            )
+        )
+    consent = ConsentText.objects.create(version="b1", text="x", active=True)
+    worker = Worker.objects.create(name="王小明", phone="+8613800138000")
+    case_cols = [
+        "number",
+        "worker_id",
+        "station_id",
+        "region_code",
+        "claims",
+        "facts",
+        "evidence",
+        "consent_id",
+        "consent_at",
+        "consent_recorded_by_id",
+        "access_code_hash",
+        "state",
+        "lawyer_id",
+        "eligibility",
+        "eligibility_note",
+        "referred_to",
+        "referral_reason",
+        "outcome",
+        "outcome_note",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+    ]
+    with connection.cursor() as cur:
+        copy_rows(
+            cur.cursor,
+            Case._meta.db_table,
+            case_cols,
+            (
+                (
+                    f"110105-2026-{i:06d}",
+                    worker.pk,
+                    station.pk,
+                    "110105",
+                    "wage",
+                    "x",
+                    "{}",
+                    consent.pk,
+                    now.isoformat(),
+                    coordinator.pk,
+                    "h",
+                    "in_progress",
+                    lawyers[i % len(lawyers)].pk,
+                    "exempt_42_3",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    coordinator.pk,
+                    now.isoformat(),
+                    now.isoformat(),
+                )
+                for i in range(n_cases)
+            ),
+        )
+        cur.execute(f"SELECT min(id) FROM {Case._meta.db_table}")
+        first_case = cur.fetchone()[0]
+
+        def due_date(i):
+            r = rng.random()
+            if r < due_share:
+                return TODAY + datetime.timedelta(days=rng.randint(0, 7))
+            if r < due_share * 1.5:
+                return TODAY - datetime.timedelta(days=rng.randint(1, 7))
+            if r < due_share * 1.5 + 0.05:
+                return TODAY - datetime.timedelta(days=rng.randint(30, 400))
+            return TODAY + datetime.timedelta(days=rng.randint(8, 1100))
+
+        cols = [
+            "case_id",
+            "rule",
+            "trigger_date",
+            "due_date",
+            "binds",
+            "status",
+            "extended",
+            "provisional",
+            "rolled_over",
+            "makeup_workday",
+            "citation",
+            "suspended_days",
+            "reason",
+            "created_at",
+            "updated_at",
+        ]
+        copy_rows(
+            cur.cursor,
+            "cases_deadline",
+            cols,
+            (
+                (
+                    first_case + i % n_cases,
+                    RULES[i % len(RULES)],
+                    "2026-01-01",
+                    due_date(i).isoformat(),
+                    "worker",
+                    "open",
+                    "f",
+                    "f",
+                    "f",
+                    "f",
+                    "《法》第一条",
+                    0,
+                    "",
+                    now.isoformat(),
+                    now.isoformat(),
+                )
+                for i in range(n_deadlines)
+            ),
+        )
+        cur.execute("ANALYZE")
+
+
+def main():
+    with scratch_django(postgres=True):
+        from django.db import connection
+
+        from cases import reminders
+        from cases.models import Deadline, Reminder
+
+        t0 = time.perf_counter()
+        generate(args.deadlines, args.due_share, args.cases)
+        t_gen = time.perf_counter() - t0
+        stored = Deadline.objects.count()
+        due = reminders.due_deadlines(TODAY).count()
+        with connection.cursor() as cur:
+            sql, params = reminders.due_deadlines(TODAY).values("pk").query.sql_with_params()
+            cur.execute("EXPLAIN " + sql, params)
+            plan = "\n".join("    " + r[0] for r in cur.fetchall())
+        t0 = time.perf_counter()
+        counts = reminders.sweep(TODAY)
+        t_sweep = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        again = reminders.sweep(TODAY)
+        t_again = time.perf_counter() - t0
+        print(f"deadlines stored:           {stored:>10,}  (generated in {t_gen:.1f} s)")
+        print(f"due in sweep window:        {due:>10,}")
+        print(f"first sweep:                {t_sweep:>10.2f} s  sent {counts}")
+        print(f"second sweep (all sent):    {t_again:>10.2f} s  sent {again}")
+        print(f"reminder rows:              {Reminder.objects.count():>10,}")
+        print(f"per due deadline:           {1000 * t_sweep / max(due, 1):>10.2f} ms")
+        print("plan of the due-range read:")
+        print(plan)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+"""The worker's status page (step 3) at 1,000,000 cases on PostgreSQL, next to a bare
+Django view doing one indexed query, in the same run. Goal: ratio ≤ 1.5.
+
+    .venv/bin/python bench/status_page.py            # 1,000,000 cases
+    BENCH_CASES=100000 .venv/bin/python bench/status_page.py
+
+DATABASE_URL (default postgres://postgres@127.0.0.1:5432/yizhan_bench_status) names a
+scratch database that is created, filled with COPY and dropped at the end. Both pages
+go through the full middleware stack via Django's test Client; the figure is the
+median server time of N requests after a warm-up.
+"""
+
+import datetime
+import io
+import os
+import statistics
+import sys
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CASES = int(os.environ.get("BENCH_CASES", 1_000_000))
+WORKERS = CASES * 2 // 5  # 2.5 cases per phone on average
+STATIONS = 200
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", 300))
+URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yizhan_bench_status")
+
+
+def scratch_database():
+    import psycopg
+
+    server, name = URL.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return drop
+
+
+def setup_django():
+    os.environ["DATABASE_URL"] = URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["Q_SYNC"] = "1"
+    import django
+
+    django.setup()
+    from django.apps import apps
+    from django.db import connection
+
+    # Tables straight from the models (as pytest --no-migrations does), so the bench
+    # runs whatever state the migrations are in.
+    with connection.schema_editor() as editor:
+        for model in apps.get_models():
+            if model._meta.managed and not model._meta.proxy and not model._meta.auto_created:
+                editor.create_model(model)
+
+
+def copy_rows(table, columns, rows):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            buffer = io.StringIO()
+            for n, row in enumerate(rows, 1):
+                buffer.write("\t".join(r"\N" if v is None else str(v) for v in row) + "\n")
+                if n % 50_000 == 0:
+                    copy.write(buffer.getvalue())
+                    buffer = io.StringIO()
+            copy.write(buffer.getvalue())
+
+
+def fill():
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from cases.models import ConsentText
+    from lawyers.models import Lawyer
+    from stations.models import Station, Union
+
+    user = get_user_model().objects.create_user("bench", password="x")
+    union = Union.objects.create(name="盘龙区总工会", region_code="530103")
+    stations = Station.objects.bulk_create(
+        Station(
+            code=f"B{i:05d}",
+            name=f"驿站{i}",
+            region_code="530103",
+            union=union,
+            phone="0871-6000000",
+        )
+        for i in range(STATIONS)
+    )
+    lawyer = Lawyer.objects.create(
+        user=user,
+        name="张律师",
+        license_number="15301201810000001",
+        firm="云南测试律师事务所",
+        phone="+8613900000000",
+    )
+    consent = ConsentText.objects.create(version="bench", text="同意", active=True)
+    now = timezone.now().isoformat()
+    first_station = stations[0].pk
+
+    t = time.perf_counter()
+    copy_rows(
+        "cases_worker",
+        ["id", "name", "phone", "id_number", "platform", "arrangement", "created_at"],
+        (
+            (i, f"劳动者{i}", f"+86139{i:08d}", "", "meituan", "crowd", now)
+            for i in range(1, WORKERS + 1)
+        ),
+    )
+    states = ["received", "accepted", "assigned", "in_progress", "resolved", "closed", "referred"]
+    columns = [
+        "id",
+        "number",
+        "worker_id",
+        "station_id",
+        "region_code",
+        "claims",
+        "facts",
+        "evidence",
+        "consent_id",
+        "consent_at",
+        "consent_recorded_by_id",
+        "access_code_hash",
+        "state",
+        "lawyer_id",
+        "eligibility",
+        "eligibility_note",
+        "referred_to",
+        "referral_reason",
+        "outcome",
+        "outcome_note",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+    ]
+
+    def cases():
+        for i in range(1, CASES + 1):
+            state = states[i % len(states)]
+            yield (
+                i,
+                f"530103-2026-{i:07d}",
+                (i % WORKERS) + 1,
+                first_station + i % STATIONS,
+                "530103",
+                "injury",
+                "送餐途中摔伤。",
+                "{}",
+                consent.pk,
+                now,
+                user.pk,
+                "0" * 64,
+                state,
+                lawyer.pk if state in ("assigned", "in_progress", "resolved", "closed") else None,
+                "undecided",
+                "",
+                "区人社局" if state == "referred" else "",
+                "",
+                "",
+                "",
+                user.pk,
+                now,
+                now,
+            )
+
+    copy_rows("cases_case", columns, cases())
+    due = datetime.date(2027, 3, 1)
+
+    def deadlines():
+        for i in range(1, CASES + 1, 4):
+            yield (
+                i,
+                i,
+                "injury.worker_application",
+                "2026-11-02",
+                due + datetime.timedelta(days=i % 300),
+                "worker",
+                "open",
+                False,
+                False,
+                False,
+                False,
+                "工伤保险条例第十七条",
+                0,
+                "",
+                now,
+                now,
+            )
+
+    copy_rows(
+        "cases_deadline",
+        [
+            "id",
+            "case_id",
+            "rule",
+            "trigger_date",
+            "due_date",
+            "binds",
+            "status",
+            "extended",
+            "provisional",
+            "rolled_over",
+            "makeup_workday",
+            "citation",
+            "suspended_days",
+            "reason",
+            "created_at",
+            "updated_at",
+        ],
+        deadlines(),
+    )
+    with connection.cursor() as cursor:
+        for table in ("cases_worker", "cases_case", "cases_deadline"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+            cursor.execute(f"ANALYZE {table}")
+    return time.perf_counter() - t
+
+
+def bare_view(request):
+    """One indexed query and a plain response: the floor for any page."""
+    from django.http import HttpResponse
+
+    from cases.models import Case
+
+    worker = int(request.GET["w"])
+    numbers = list(Case.objects.filter(worker_id=worker).values_list("number", flat=True))
+    return HttpResponse(" ".join(numbers))
+
+
+def median_ms(client, url, n=REQUESTS):
+    for _ in range(20):
+        assert client.get(url).status_code == 200
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - t)
+        assert response.status_code == 200
+    return statistics.median(times) * 1000
+
+
+def main():
+    drop = scratch_database()
+    try:
+        setup_django()
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext, override_settings
+        from django.urls import include, path
+
+        from cases import status
+
+        load = fill()
+        print(f"cases: {CASES:,}  workers (phones): {WORKERS:,}  load: {load:.1f} s")
+
+        urls = types.ModuleType("bench_status_urls")
+        urls.urlpatterns = [path("bare/", bare_view), path("", include("config.urls"))]
+        sys.modules["bench_status_urls"] = urls
+
+        phone = f"+86139{WORKERS // 2:08d}"  # a worker in the middle with 2–3 cases
+        from cases.models import Case, Worker
+
+        worker_ids = list(Worker.objects.filter(phone=phone).values_list("pk", flat=True))
+        n_cases = Case.objects.filter(worker_id__in=worker_ids).count()
+
+        with override_settings(ROOT_URLCONF="bench_status_urls", ALLOWED_HOSTS=["*"], DEBUG=False):
+            client = Client()
+            session = client.session
+            session[status.SESSION_KEY] = {
+                "phone_hash": status.phone_hash(phone),
+                "workers": worker_ids,
+                "until": time.time() + 3600,
+            }
+            session.save()
+            client.cookies["sessionid"] = session.session_key
+
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get("/status/cases/")
+            assert page.status_code == 200 and b"530103-2026-" in page.content
+            print(
+                f"step-3 page for {phone[:6]}****{phone[-4:]}: {n_cases} cases, {len(queries)} queries"
+            )
+            with connection.cursor() as cursor:
+                case_sql = next(
+                    q["sql"]
+                    for q in queries.captured_queries
+                    if 'FROM "cases_case"' in q["sql"] and "COUNT" not in q["sql"]
+                )
+                cursor.execute("EXPLAIN " + case_sql)
+                plan = " / ".join(r[0].strip() for r in cursor.fetchall() if "Scan" in r[0])
+                print(f"EXPLAIN cases query: {plan}")
+
+            wid = worker_ids[0]
+            bare = median_ms(client, f"/bare/?w={wid}")
+            page = median_ms(client, "/status/cases/")
+            print(f"bare view, one indexed query: {bare:.2f} ms (median of {REQUESTS})")
+            print(f"status step-3 page:           {page:.2f} ms (median of {REQUESTS})")
+            print(f"ratio: {page / bare:.2f} (goal ≤ 1.5)")
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop()
+
+
+if __name__ == "__main__":
+    main()

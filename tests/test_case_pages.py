@@ -1,0 +1,339 @@
+"""Station lists, the case page and its sub-pages; 404 for everything outside scope."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from cases import attachments
+from cases.models import Case, CaseEvent
+from tests.helpers import PASSWORD, make_case, make_station, make_volunteer
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def png(name="伤情照片.png"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def with_attachment(case, user):
+    return attachments.save_attachment(case, png(), user)
+
+
+# --- 404 outside scope ------------------------------------------------------------
+
+
+def case_urls(case, attachment):
+    n = case.number
+    return [
+        ("get", reverse("cases:detail", args=[n]), {}),
+        ("get", reverse("cases:receipt", args=[n]), {}),
+        ("get", reverse("cases:download_attachment", args=[n, attachment.pk]), {}),
+        ("post", reverse("cases:reveal", args=[n]), {}),
+        ("post", reverse("cases:add_note", args=[n]), {"text": "越权备注"}),
+        ("post", reverse("cases:update_evidence", args=[n]), {"collected": ["pay_records"]}),
+        ("post", reverse("cases:upload_attachments", args=[n]), {"files": [png()]}),
+    ] + [
+        ("post", reverse("cases:transition", args=[n, t]), {f"{t}-expected_state": "received"})
+        for t in (
+            "resolve_at_intake",
+            "accept_for_aid",
+            "refer",
+            "withdraw",
+            "resolve",
+            "reopen",
+            "close",
+        )
+    ]
+
+
+def outsiders(world):
+    bj, km = world.beijing, world.kunming
+    other_station = make_station(region_code="110105", name="朝阳另一驿站")
+    return {
+        "volunteer of another station in the same district": make_volunteer(other_station),
+        "volunteer in another region": km.volunteer,
+        "coordinator in another region": km.coordinator,
+        "lawyer not assigned to the case": bj.lawyer.user,
+        "lawyer in another region": km.lawyer.user,
+    }
+
+
+@pytest.mark.django_db
+def test_every_case_url_is_a_404_for_every_role_outside_scope(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, claims=["wage"])
+    attachment = with_attachment(case, bj.volunteer)
+    events = CaseEvent.objects.filter(case=case).count()
+    for who, user in outsiders(world).items():
+        client.logout()
+        login(client, user)
+        for method, url, data in case_urls(case, attachment):
+            response = getattr(client, method)(url, data)
+            assert response.status_code == 404, (who, method, url, response.status_code)
+    case.refresh_from_db()
+    assert case.state == Case.State.RECEIVED
+    assert CaseEvent.objects.filter(case=case).count() == events
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_login_for_every_case_url(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer)
+    attachment = with_attachment(case, bj.volunteer)
+    for method, url, data in case_urls(case, attachment):
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 302 and response.url.startswith("/login/"), url
+
+
+@pytest.mark.django_db
+def test_a_nonexistent_case_looks_like_one_outside_scope(client, world):
+    login(client, world.beijing.coordinator)
+    assert client.get(reverse("cases:detail", args=["110105-2026-99999"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_attachment_of_another_case_is_a_404_even_through_a_visible_case(client, world):
+    bj, km = world.beijing, world.kunming
+    mine = make_case(bj.station, bj.volunteer)
+    theirs = make_case(km.station, km.volunteer)
+    foreign = with_attachment(theirs, km.volunteer)
+    login(client, bj.coordinator)
+    url = reverse("cases:download_attachment", args=[mine.number, foreign.pk])
+    assert client.get(url).status_code == 404
+
+
+# --- the station list ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_station_list_shows_only_the_stations_cases_with_masked_phones(client, world):
+    bj, km = world.beijing, world.kunming
+    other_station = make_station(region_code="110105")
+    mine = make_case(bj.station, bj.volunteer, worker={"name": "赵一", "phone": "13911112222"})
+    not_mine = make_case(other_station)
+    elsewhere = make_case(km.station, km.volunteer)
+    login(client, bj.volunteer)
+    page = client.get(reverse("cases:station_cases")).content.decode()
+    assert mine.number in page and "139****2222" in page and "13911112222" not in page
+    assert not_mine.number not in page and elsewhere.number not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["赵一", "139 1111 2222", "+86 13911112222", "-2026-0000", "139-1111-2222"]
+)
+def test_the_station_list_searches_by_number_name_or_phone(client, world, query):
+    bj = world.beijing
+    found = make_case(bj.station, bj.volunteer, worker={"name": "赵一", "phone": "13911112222"})
+    other = make_case(bj.station, bj.volunteer, worker={"name": "钱二", "phone": "13933334444"})
+    login(client, bj.volunteer)
+    page = client.get(reverse("cases:station_cases"), {"q": query}).content.decode()
+    assert found.number in page
+    if query != "-2026-0000":
+        assert other.number not in page
+
+
+@pytest.mark.django_db
+def test_the_station_list_filters_by_state(client, world):
+    bj = world.beijing
+    received = make_case(bj.station, bj.volunteer)
+    withdrawn = make_case(bj.station, bj.volunteer, state="withdrawn")
+    login(client, bj.volunteer)
+    page = client.get(reverse("cases:station_cases"), {"state": "withdrawn"}).content.decode()
+    assert withdrawn.number in page and received.number not in page
+    # an unknown state is ignored, not an error
+    assert client.get(reverse("cases:station_cases"), {"state": "nonsense"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_station_list_is_paginated_by_twenty(client, world):
+    bj = world.beijing
+    cases = [make_case(bj.station, bj.volunteer) for _ in range(21)]
+    login(client, bj.volunteer)
+    first = client.get(reverse("cases:station_cases")).content.decode()
+    second = client.get(reverse("cases:station_cases"), {"page": 2}).content.decode()
+    assert cases[-1].number in first and cases[0].number not in first
+    assert cases[0].number in second and "第 2 / 2 页" in second
+    assert client.get(reverse("cases:station_cases"), {"page": "zzz"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_station_list_uses_a_fixed_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    bj = world.beijing
+    for _ in range(5):
+        make_case(bj.station, bj.volunteer)
+    login(client, bj.volunteer)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("cases:station_cases"))
+
+
+# --- the case page ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_facts_parties_evidence_attachments_and_timeline(client, world):
+    bj = world.beijing
+    case = make_case(
+        bj.station,
+        bj.volunteer,
+        claims=["wage"],
+        facts="外包公司拖欠三个月工资共 18600 元。",
+        amount_claimed=18600,
+        evidence={"pay_records": True},
+        parties=[{"kind": "agency", "name": "北京闪送人力资源有限公司"}],
+    )
+    with_attachment(case, bj.volunteer)
+    login(client, bj.coordinator)
+    page = client.get(case.get_absolute_url()).content.decode()
+    for text in (
+        "外包公司拖欠三个月工资共 18600 元。",
+        "18600",
+        "北京闪送人力资源有限公司",
+        "工资条、银行流水或平台收入明细",
+        "伤情照片.png",
+        "登记",
+        "已登记，工会正在审核您的求助",
+    ):
+        assert text in page, text
+    # the other features' panels are still included
+    assert page.count("<aside>") == 1
+
+
+@pytest.mark.django_db
+def test_revealing_the_full_phone_and_id_is_audited_every_time(client, world):
+    bj = world.beijing
+    case = make_case(
+        bj.station,
+        bj.volunteer,
+        worker={"name": "孙三", "phone": "13955556666", "id_number": "11010519491231002X"},
+    )
+    login(client, bj.coordinator)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "139****6666" in page and "13955556666" not in page and "11010519491231002X" not in page
+    for _ in range(2):
+        revealed = client.post(reverse("cases:reveal", args=[case.number])).content.decode()
+        assert "+8613955556666" in revealed and "11010519491231002X" in revealed
+    views = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.SENSITIVE_VIEW)
+    assert views.count() == 2 and {e.actor for e in views} == {bj.coordinator}
+    # the next ordinary view is masked again
+    assert "13955556666" not in client.get(case.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_downloading_an_attachment_checks_permission_and_is_audited(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer)
+    attachment = with_attachment(case, bj.volunteer)
+    login(client, bj.coordinator)
+    response = client.get(reverse("cases:download_attachment", args=[case.number, attachment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    event = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.DOWNLOAD).get()
+    assert event.actor == bj.coordinator and event.data == {"attachment": attachment.pk}
+
+
+@pytest.mark.django_db
+def test_the_assigned_lawyer_can_open_the_case_and_its_attachments(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, state="in_progress", lawyer=bj.lawyer)
+    attachment = with_attachment(case, bj.volunteer)
+    login(client, bj.lawyer.user)
+    assert client.get(case.get_absolute_url()).status_code == 200
+    url = reverse("cases:download_attachment", args=[case.number, attachment.pk])
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_uploading_on_the_case_page_checks_the_content(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer)
+    login(client, bj.volunteer)
+    url = reverse("cases:upload_attachments", args=[case.number])
+    fake = SimpleUploadedFile("合同.pdf", b"MZ\x90\x00not a pdf", content_type="application/pdf")
+    response = client.post(url, {"files": [fake]})
+    assert response.status_code == 400 and "不是 JPG、PNG 图片或 PDF" in response.content.decode()
+    assert client.post(url, {"files": [png()]}).status_code == 302
+    assert case.attachments.count() == 1
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ATTACHMENT).count() == 1
+
+
+@pytest.mark.django_db
+def test_notes_are_added_to_the_timeline(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer)
+    login(client, bj.volunteer)
+    url = reverse("cases:add_note", args=[case.number])
+    assert client.post(url, {"text": "   "}).status_code == 400
+    assert client.post(url, {"text": "劳动者下午补交了诊断证明。"}).status_code == 302
+    note = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.NOTE)
+    assert note.actor == bj.volunteer and note.note == "劳动者下午补交了诊断证明。"
+    assert "劳动者下午补交了诊断证明。" in client.get(case.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_evidence_checklist_is_editable_and_each_change_is_audited(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, claims=["wage"])
+    login(client, bj.volunteer)
+    url = reverse("cases:update_evidence", args=[case.number])
+    client.post(url, {"collected": ["pay_records", "attendance", "not_an_item"]})
+    case.refresh_from_db()
+    assert case.evidence["pay_records"] and case.evidence["attendance"]
+    assert not case.evidence["chat_records"] and "not_an_item" not in case.evidence
+    event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.NOTE)
+    assert event.data == {"evidence": {"pay_records": True, "attendance": True}}
+    client.post(url, {"collected": ["pay_records", "attendance"]})  # nothing changed
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.NOTE).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_case_page_uses_a_bounded_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, parties=[{"kind": "employer", "name": "甲公司"}])
+    with_attachment(case, bj.volunteer)
+    login(client, bj.coordinator)
+    with django_assert_max_num_queries(25):
+        assert client.get(case.get_absolute_url()).status_code == 200
+
+
+# --- demo data ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_has_cases_in_every_state_in_both_regions_and_is_idempotent():
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states == set(Case.State.values)
+    assert {n[:6] for n in Case.objects.values_list("number", flat=True)} == {"110105", "530103"}
+    count = Case.objects.count()
+    call_command("seed_demo")
+    assert Case.objects.count() == count
+    call_command("seed_demo", reset=True)
+    assert Case.objects.count() == count
+    assert Case.objects.filter(facts__contains="出租车相撞").exists()

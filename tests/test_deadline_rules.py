@@ -1,0 +1,277 @@
+"""Each rule's computation against examples worked out by hand from the statutes and
+the State Council schedules for 2025 and 2026, plus property tests of the invariants.
+
+2025 rest weekdays: 01-01, 01-28..02-04, 04-04, 05-01..05-05, 06-02, 10-01..10-08;
+make-up working days 01-26, 02-08, 04-27, 09-28, 10-11.
+2026 rest weekdays: 01-01..01-02, 02-16..02-23, 04-06, 05-01..05-05, 06-19, 09-25,
+10-01..10-07; make-up working days 01-04, 02-14, 02-28, 05-09, 09-20, 10-10.
+"""
+
+import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cases import deadlines
+from cases.deadlines import RULES, add_months, compute, get_rule, rules_for_trigger
+from cases.workdays import Calendar
+
+D = datetime.date
+CAL = Calendar()
+
+
+def due(code, trigger, **kwargs):
+    return compute(code, trigger, CAL, **kwargs)
+
+
+# --- the examples, one or more per rule --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code, trigger, expected, rolled",
+    [
+        # 30 days from 2026-01-10: 02-09 (Mon).
+        ("injury.employer_application", D(2026, 1, 10), D(2026, 2, 9), False),
+        # 1 year from 2025-02-15: 2026-02-15 is Spring Festival; first working day 02-24.
+        ("injury.worker_application", D(2025, 2, 15), D(2026, 2, 24), True),
+        # 60 days from 2026-03-01: 04-30 (Thu).
+        ("injury.decision", D(2026, 3, 1), D(2026, 4, 30), False),
+        # 60 days from 2026-03-03: 05-02 in the May Day holiday → 05-06.
+        ("injury.appraisal_conclusion", D(2026, 3, 3), D(2026, 5, 6), True),
+        # 15 days from 2026-06-04: 06-19 端午 (Fri) → Mon 06-22.
+        ("injury.reappraisal_request", D(2026, 6, 4), D(2026, 6, 22), True),
+        # 60 days from 2026-08-02: 10-01 → 10-08.
+        ("admin.reconsideration", D(2026, 8, 2), D(2026, 10, 8), True),
+        # 6 months from 2025-08-31: no 02-31, month end 2026-02-28 is a make-up Saturday.
+        ("admin.lawsuit", D(2025, 8, 31), D(2026, 2, 28), False),
+        # 15 days from 2026-04-20: 05-05 (holiday) → 05-06.
+        ("admin.lawsuit_after_reconsideration", D(2026, 4, 20), D(2026, 5, 6), True),
+        # 15 days from 2026-01-05: 01-20 (Tue).
+        ("labor.mediation", D(2026, 1, 5), D(2026, 1, 20), False),
+        # 1 year from 2025-10-01: 2026-10-01 → 10-08.
+        ("labor.arbitration_limitation", D(2025, 10, 1), D(2026, 10, 8), True),
+        # 5 days from 2026-09-26: 10-01 → 10-08.
+        ("labor.arbitration_acceptance", D(2026, 9, 26), D(2026, 10, 8), True),
+        # 45 days from 2026-01-01: 02-15 (Spring Festival) → 02-24.
+        ("labor.arbitration_award", D(2026, 1, 1), D(2026, 2, 24), True),
+        # 15 days from 2026-09-15: 09-30 (Wed).
+        ("labor.suit_after_award", D(2026, 9, 15), D(2026, 9, 30), False),
+        # 30 days from 2026-08-26: 09-25 中秋 (Fri) → Mon 09-28.
+        ("labor.set_aside_final_award", D(2026, 8, 26), D(2026, 9, 28), True),
+        # 15 days from 2026-09-16: 10-01 → 10-08.
+        ("civil.appeal", D(2026, 9, 16), D(2026, 10, 8), True),
+        # 2 years from 2024-05-03: 2026-05-03 (holiday) → 05-06.
+        ("civil.enforcement", D(2024, 5, 3), D(2026, 5, 6), True),
+        # 3 years from 2023-01-01: 2026-01-01 → Sun 01-04 is the make-up day.
+        ("civil.tort_limitation", D(2023, 1, 1), D(2026, 1, 4), True),
+        # 7 days from 2026-04-28: 05-05 → 05-06.
+        ("legalaid.decision", D(2026, 4, 28), D(2026, 5, 6), True),
+        # 3 days from 2026-02-12: 02-15 → 02-24.
+        ("legalaid.assignment", D(2026, 2, 12), D(2026, 2, 24), True),
+        # 2 years from 2024-02-29 (leap day): no 2026-02-29, month end 02-28 (make-up Sat).
+        ("inspection.complaint", D(2024, 2, 29), D(2026, 2, 28), False),
+    ],
+)
+def test_each_rule_matches_the_hand_worked_example(code, trigger, expected, rolled):
+    result = due(code, trigger)
+    assert (result.due, result.rolled_over, result.provisional) == (expected, rolled, False)
+
+
+def test_every_rule_in_the_design_table_is_defined_with_a_citation():
+    design = {
+        "injury.employer_application",
+        "injury.worker_application",
+        "injury.decision",
+        "injury.appraisal_conclusion",
+        "injury.reappraisal_request",
+        "admin.reconsideration",
+        "admin.lawsuit",
+        "admin.lawsuit_after_reconsideration",
+        "labor.mediation",
+        "labor.arbitration_limitation",
+        "labor.arbitration_acceptance",
+        "labor.arbitration_award",
+        "labor.suit_after_award",
+        "labor.set_aside_final_award",
+        "civil.appeal",
+        "civil.enforcement",
+        "civil.tort_limitation",
+        "legalaid.decision",
+        "legalaid.assignment",
+        "inspection.complaint",
+        "inspection.investigation",
+        "sla.lawyer_accept",
+        "sla.first_contact",
+    }
+    assert set(RULES) == design
+    for rule in RULES.values():
+        assert rule.citation and rule.binds in {"worker", "agency", "lawyer"}
+        if not rule.code.startswith("sla."):
+            assert "第" in str(rule.citation) and "条" in str(rule.citation)
+
+
+def test_legal_aid_assignment_cites_article_43_where_the_three_days_are():
+    assert "第四十三条" in str(RULES["legalaid.assignment"].citation)
+
+
+def test_month_end_a_month_from_january_31_is_february_28_or_29():
+    assert add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
+    assert add_months(D(2028, 1, 31), 1) == D(2028, 2, 29)
+    assert add_months(D(2026, 8, 31), 6) == D(2027, 2, 28)
+
+
+def test_a_year_from_a_leap_day_ends_on_february_28():
+    # 2024-02-29 + 1 year: no 2025-02-29; 02-28 is a Friday working day.
+    result = due("injury.worker_application", D(2024, 2, 29))
+    assert (result.raw_end, result.due, result.rolled_over) == (
+        D(2025, 2, 28),
+        D(2025, 2, 28),
+        False,
+    )
+
+
+def test_the_trigger_day_is_not_counted():
+    assert due("labor.suit_after_award", D(2026, 3, 2)).raw_end == D(2026, 3, 17)
+
+
+def test_a_last_day_on_a_make_up_working_day_does_not_roll_but_is_flagged():
+    # 15 days from 2025-09-13 end on Sun 2025-09-28, an official make-up working day.
+    result = due("civil.appeal", D(2025, 9, 13))
+    assert (result.due, result.rolled_over, result.makeup_workday) == (D(2025, 9, 28), False, True)
+
+
+def test_holidays_inside_the_period_do_not_extend_it():
+    # 15 days from 2026-09-28 run through National Day and end on Tue 10-13.
+    assert due("civil.appeal", D(2026, 9, 28)).due == D(2026, 10, 13)
+
+
+def test_sixty_working_days_across_national_day_2025():
+    # Hand count from Mon 2025-09-01: 22 working days in September (with Sun 09-28),
+    # 10-01..10-08 rest, then 10-09, 10-10, Sat 10-11 (make-up) … the 60th is Fri 11-28.
+    result = due("inspection.investigation", D(2025, 9, 1))
+    assert (result.due, result.rolled_over, result.provisional) == (D(2025, 11, 28), False, False)
+
+
+def test_the_inspection_investigation_extension_adds_thirty_working_days():
+    # From Fri 2025-11-28, 30 more working days: December has 23 (12-01..12-31), then
+    # 2026-01-01/02 rest, Sun 01-04 (make-up) is the 24th, 01-05..01-09 reach 29, Mon 01-12 the 30th.
+    assert due("inspection.investigation", D(2025, 9, 1), extended=True).due == D(2026, 1, 12)
+
+
+def test_working_day_sla_across_spring_festival_2025():
+    # Fri 2025-01-24 + 3 working days: Sun 01-26 (make-up), Mon 01-27, then Wed 02-05.
+    result = compute(
+        get_rule("sla.first_contact", sla_workdays={"sla.first_contact": 3}), D(2025, 1, 24), CAL
+    )
+    assert result.due == D(2025, 2, 5)
+
+
+def test_sla_periods_come_from_settings(settings):
+    settings.SLA_LAWYER_ACCEPT_WORKDAYS = 5
+    assert get_rule("sla.lawyer_accept").period == 5
+    # Mon 2026-03-02 + 5 working days = Mon 03-09.
+    assert compute("sla.lawyer_accept", D(2026, 3, 2), CAL).due == D(2026, 3, 9)
+
+
+def test_arbitration_award_extension_adds_fifteen_days():
+    # 45 + 15 = 60 days from 2026-03-02: 05-01 (holiday) → 05-06.
+    result = due("labor.arbitration_award", D(2026, 3, 2), extended=True)
+    assert (result.raw_end, result.due) == (D(2026, 5, 1), D(2026, 5, 6))
+
+
+def test_a_deadline_in_an_unknown_year_is_provisional_on_weekends_alone():
+    # 15 days from 2026-12-17 end on Fri 2027-01-01: a weekday, so on weekends alone no roll.
+    result = due("civil.appeal", D(2026, 12, 17))
+    assert (result.due, result.provisional, result.rolled_over) == (D(2027, 1, 1), True, False)
+
+
+def test_an_override_changes_the_result_and_makes_the_date_known():
+    calendar = Calendar(
+        {D(2027, 1, 1): False, D(2027, 1, 2): False, D(2027, 1, 3): False, D(2027, 1, 4): True}
+    )
+    result = compute("civil.appeal", D(2026, 12, 17), calendar)
+    assert (result.due, result.provisional, result.rolled_over) == (D(2027, 1, 4), False, True)
+
+
+def test_a_local_override_in_a_known_year_changes_the_result():
+    calendar = Calendar({D(2026, 9, 30): False})
+    assert compute("labor.suit_after_award", D(2026, 9, 15), calendar).due == D(2026, 10, 8)
+
+
+def test_interruption_restarts_the_whole_period():
+    # Knew 2025-03-10; demanded payment 2025-11-20 (interruption): 1 year from then, Fri 2026-11-20.
+    result = due("labor.arbitration_limitation", D(2025, 3, 10), restarted_on=D(2025, 11, 20))
+    assert result.due == D(2026, 11, 20)
+
+
+def test_suspension_adds_the_paused_days():
+    # 1 year from 2025-03-10 is Tue 2026-03-10; 10 days paused → Fri 03-20.
+    result = due("labor.arbitration_limitation", D(2025, 3, 10), suspended_days=10)
+    assert result.due == D(2026, 3, 20)
+
+
+def test_tort_suspension_runs_at_least_six_months_after_the_obstacle_ends():
+    result = due(
+        "civil.tort_limitation", D(2023, 6, 1), suspended_days=20, resumed_on=D(2026, 5, 25)
+    )
+    # 3 years + 20 days = 2026-06-21 (Sun); six months from 05-25 is 11-25 (Wed).
+    assert result.due == D(2026, 11, 25)
+
+
+def test_the_accident_starts_injury_deadlines_only_for_injury_claims():
+    assert {r.code for r in rules_for_trigger("accident", ["injury"])} == {
+        "injury.employer_application",
+        "injury.worker_application",
+    }
+    assert {r.code for r in rules_for_trigger("accident", ["tort"])} == {"civil.tort_limitation"}
+    assert rules_for_trigger("accident", ["wage"]) == []
+
+
+def test_explanation_names_rule_article_raw_end_roll_and_provisional():
+    text = "\n".join(deadlines.explain(due("civil.appeal", D(2026, 9, 16))))
+    assert "第一百七十一条" in text and "2026-10-01" in text and "顺延" in text and "确定" in text
+
+
+# --- invariants ------------------------------------------------------------------------
+
+dates = st.dates(min_value=D(2023, 1, 1), max_value=D(2028, 12, 31))
+codes = st.sampled_from(sorted(RULES))
+rest_days = st.dictionaries(dates, st.just(False), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(code=codes, trigger=dates, extended=st.booleans(), overrides=rest_days)
+def test_the_due_date_is_never_before_the_raw_end_and_is_a_working_day(
+    code, trigger, extended, overrides
+):
+    calendar = Calendar(overrides)
+    result = compute(code, trigger, calendar, extended=extended)
+    assert result.due >= result.raw_end > trigger
+    day = calendar.day(result.due)
+    assert day.workday
+    if result.due.weekday() >= 5:
+        assert result.makeup_workday
+
+
+@settings(max_examples=300, deadline=None)
+@given(code=codes, trigger=dates, overrides=rest_days, extra=dates)
+def test_adding_a_rest_day_override_never_makes_a_due_date_earlier(code, trigger, overrides, extra):
+    before = compute(code, trigger, Calendar(overrides))
+    after = compute(code, trigger, Calendar({**overrides, extra: False}))
+    assert after.due >= before.due
+
+
+@settings(max_examples=200, deadline=None)
+@given(code=codes, trigger=st.dates(min_value=D(2004, 1, 1), max_value=D(2023, 6, 30)))
+def test_periods_inside_known_years_are_never_provisional(code, trigger):
+    # The longest period is 3 years: from mid-2023 it still ends inside 2026.
+    assert compute(code, trigger, CAL).provisional is False
+
+
+@settings(max_examples=200, deadline=None)
+@given(code=codes, trigger=st.dates(min_value=D(2026, 6, 1), max_value=D(2028, 12, 31)))
+def test_a_result_that_ends_in_an_unknown_year_is_always_provisional(code, trigger):
+    result = compute(code, trigger, CAL)
+    if result.raw_end.year >= 2027:
+        assert result.provisional
