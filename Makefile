@@ -36,7 +36,8 @@ bench: venv
 	$(PY) bench/run_all.py
 
 messages: venv
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=bench
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete \
+		--ignore=.venv --ignore=bench --ignore=tests --ignore=test-artifacts
 	$(PY) manage.py compilemessages --ignore=.venv
 
 venv: $(STAMP)

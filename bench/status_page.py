@@ -1,8 +1,9 @@
 """The worker's status page (step 3) at 1,000,000 cases on PostgreSQL, next to a bare
 Django view doing one indexed query, in the same run. Goal: ratio ≤ 1.5.
 
-    .venv/bin/python bench/status_page.py            # 1,000,000 cases
-    BENCH_CASES=100000 .venv/bin/python bench/status_page.py
+    .venv/bin/python bench/status_page.py                  # 1,000,000 cases
+    .venv/bin/python bench/status_page.py --cases 100000   # while iterating
+    .venv/bin/python bench/status_page.py --profile        # and a cProfile of step 3
 
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/yizhan_bench_status) names a
 scratch database that is created, filled with COPY and dropped at the end. Both pages
@@ -23,9 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CASES = int(os.environ.get("BENCH_CASES", 1_000_000))
-WORKERS = CASES * 2 // 5  # 2.5 cases per phone on average
+WORKERS = CASES * 2 // 5  # 2.5 cases per phone on average (set again from --cases)
 STATIONS = 200
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 300))
+PROFILE = False
 URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yizhan_bench_status")
 
 
@@ -242,19 +244,32 @@ def bare_view(request):
     return HttpResponse(" ".join(numbers))
 
 
-def median_ms(client, url, n=REQUESTS):
+def median_pair_ms(client, url, other, n=None):
+    """Both pages, one request of each in turn, so both see the same machine load."""
+    n = n or REQUESTS
     for _ in range(20):
-        assert client.get(url).status_code == 200
-    times = []
+        assert client.get(url).status_code == 200 and client.get(other).status_code == 200
+    times, other_times = [], []
     for _ in range(n):
-        t = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - t)
-        assert response.status_code == 200
-    return statistics.median(times) * 1000
+        for target, into in ((url, times), (other, other_times)):
+            t = time.perf_counter()
+            response = client.get(target)
+            into.append(time.perf_counter() - t)
+            assert response.status_code == 200
+    return statistics.median(times) * 1000, statistics.median(other_times) * 1000
 
 
 def main():
+    import argparse
+
+    global CASES, WORKERS, REQUESTS, PROFILE
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=CASES)
+    parser.add_argument("--requests", type=int, default=REQUESTS)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    CASES, REQUESTS, PROFILE = args.cases, args.requests, args.profile
+    WORKERS = CASES * 2 // 5
     drop = scratch_database()
     try:
         setup_django()
@@ -280,14 +295,9 @@ def main():
 
         with override_settings(ROOT_URLCONF="bench_status_urls", ALLOWED_HOSTS=["*"], DEBUG=False):
             client = Client()
-            session = client.session
-            session[status.SESSION_KEY] = {
-                "phone_hash": status.phone_hash(phone),
-                "workers": worker_ids,
-                "until": time.time() + 3600,
-            }
-            session.save()
-            client.cookies["sessionid"] = session.session_key
+            # The status session as the verify step leaves it: a signed cookie.
+            verified = status.Verified(outcome="code_ok", worker_ids=worker_ids)
+            client.cookies[status.STATUS_COOKIE] = status.session_cookie(verified, phone)
 
             with CaptureQueriesContext(connection) as queries:
                 page = client.get("/status/cases/")
@@ -306,11 +316,22 @@ def main():
                 print(f"EXPLAIN cases query: {plan}")
 
             wid = worker_ids[0]
-            bare = median_ms(client, f"/bare/?w={wid}")
-            page = median_ms(client, "/status/cases/")
+            bare, page = median_pair_ms(client, f"/bare/?w={wid}", "/status/cases/")
             print(f"bare view, one indexed query: {bare:.2f} ms (median of {REQUESTS})")
             print(f"status step-3 page:           {page:.2f} ms (median of {REQUESTS})")
             print(f"ratio: {page / bare:.2f} (goal ≤ 1.5)")
+            if PROFILE:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+                for _ in range(100):
+                    client.get("/status/cases/")
+                profiler.disable()
+                stats = pstats.Stats(profiler)
+                stats.sort_stats("cumulative").print_stats(35)
+                stats.sort_stats("tottime").print_stats(20)
     finally:
         from django.db import connections
 

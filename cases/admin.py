@@ -39,6 +39,15 @@ class PartyInline(admin.TabularInline):
     model = Party
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class EventInline(admin.TabularInline):
     model = CaseEvent
@@ -52,34 +61,18 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
+    """Cases are read-only here: every change goes through the case pages, which check
+    scope, run the state machine and write the audit trail. Deleting a case would
+    delete its audit trail, so nobody can."""
+
     list_display = ["number", "worker", "station", "claims", "state", "lawyer", "created_at"]
     list_filter = ["state", "eligibility", "outcome", "station__union"]
     search_fields = ["number", "worker__name", "station__name", "lawyer__name"]
     date_hierarchy = "created_at"
-    # State changes only through cases.workflow.apply_transition (the case pages).
-    readonly_fields = [
-        "number",
-        "state",
-        "region_code",
-        "lawyer",
-        "created_by",
-        "created_at",
-        "accepted_at",
-        "assigned_at",
-        "lawyer_accepted_at",
-        "resolved_at",
-        "closed_at",
-        "consent",
-        "consent_at",
-        "consent_recorded_by",
-    ]
     exclude = ["access_code_hash"]
-    autocomplete_fields = ["worker", "station"]
+    readonly_fields = ["number", "state", "region_code", "created_at", "updated_at"]
     inlines = [PartyInline, EventInline]
-
-    def has_add_permission(self, request):
-        return False  # cases are created through intake, which allocates the number
 
 
 @admin.register(Worker)

@@ -137,8 +137,10 @@ def _render_deadline(request, case, deadline, **forms):
         "days_left": (deadline.due_date - timezone.localdate()).days,
         "can_edit": can_edit_deadlines(case, request.user),
         "is_limitation": deadline.rule in rules.LIMITATION_RULES,
+        "interruptible": deadline.rule in rules.INTERRUPTIBLE_RULES,
         "close_form": forms.get("close_form") or CloseDeadlineForm(),
-        "limitation_form": forms.get("limitation_form") or LimitationForm(),
+        "limitation_form": forms.get("limitation_form")
+        or LimitationForm(interruptible=deadline.rule in rules.INTERRUPTIBLE_RULES),
         "extend_form": forms.get("extend_form") or ExtendForm(),
         "events": case.events.filter(kind="deadline", data__deadline=deadline.pk)
         if deadline.pk
@@ -182,7 +184,7 @@ def deadline_limitation(request, number, pk):
     case, deadline = _deadline_for(request, number, pk)
     if deadline.rule not in rules.LIMITATION_RULES:
         raise Http404
-    form = LimitationForm(request.POST)
+    form = LimitationForm(request.POST, interruptible=deadline.rule in rules.INTERRUPTIBLE_RULES)
     if form.is_valid():
         action = {
             "interrupt": lambda d, day, r: schedule.interrupt_deadline(

@@ -24,6 +24,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .workdays import Calendar
 
@@ -33,7 +34,18 @@ WORKDAYS = "workdays"
 MONTHS = "months"
 YEARS = "years"
 
-UNIT_LABELS = {DAYS: _("日"), WORKDAYS: _("个工作日"), MONTHS: _("个月"), YEARS: _("年")}
+# "30日" reads the same for any number in Chinese; English needs it to choose "day"/"days".
+PERIOD_LABELS = {
+    DAYS: ngettext_lazy("%(n)s日", "%(n)s日", "n"),
+    WORKDAYS: ngettext_lazy("%(n)s个工作日", "%(n)s个工作日", "n"),
+    MONTHS: ngettext_lazy("%(n)s个月", "%(n)s个月", "n"),
+    YEARS: ngettext_lazy("%(n)s年", "%(n)s年", "n"),
+}
+
+
+def period_text(n: int, unit: str) -> str:
+    return str(PERIOD_LABELS[unit] % {"n": n})
+
 
 # Who a deadline binds; the values match cases.models.Deadline.Binds.
 WORKER = "worker"  # our side must act: missing it can cost the claim
@@ -52,15 +64,18 @@ class Rule:
     citation: str
     extension: int = 0  # in the same unit; applied when the deadline is marked extended
     claims: frozenset = field(default_factory=frozenset)  # only for cases with one of these
-    limitation: bool = False  # supports interruption (restart) and suspension (pause)
+    limitation: bool = False  # supports suspension (pause) and, if interruptible, restart
+    interruptible: bool = True
     # 民法典 194 II: after a suspension the period ends no earlier than this many months
     # after the obstacle is removed.
     resume_tail_months: int = 0
     note: str = ""
+    # A platform-pilot policy limit, not a statute: configurable, and flagged on screen.
+    pilot: bool = False
 
     @property
     def period_label(self) -> str:
-        return f"{self.period}{UNIT_LABELS[self.unit]}"
+        return period_text(self.period, self.unit)
 
 
 def _rule(*args, **kwargs) -> Rule:
@@ -92,7 +107,10 @@ RULES: dict[str, Rule] = {
                 "《工伤保险条例》第十七条第二款；《最高人民法院关于审理工伤保险行政案件若干问题的规定》第七条"
             ),
             claims=frozenset({"injury"}),
+            # 工伤行政案件规定 7 excludes time lost for reasons not the worker's own (a
+            # pause); nothing in it restarts the year, so it cannot be interrupted.
             limitation=True,
+            interruptible=False,
             note=_("非因职工本人原因耽误的时间不计入申请期限（记为“中止”）。"),
         ),
         _rule(
@@ -228,7 +246,10 @@ RULES: dict[str, Rule] = {
             YEARS,
             WORKER,
             _("《民事诉讼法》第二百五十条"),
+            # Art. 250 applies the limitation rules on suspension and interruption,
+            # so 民法典 194 II's six-month tail after a suspension applies too.
             limitation=True,
+            resume_tail_months=6,
         ),
         # Intake records the incident date as the ACCIDENT milestone; for a road
         # accident the worker usually knows the damage and the other party that day,
@@ -286,6 +307,31 @@ RULES: dict[str, Rule] = {
             _("《劳动保障监察条例》第十七条"),
             extension=30,
         ),
+        # The occupational-injury pilot (新就业形态人员职业伤害保障试点) is run under
+        # ministry and provincial pilot measures that are not among the statute texts
+        # this table is checked against, and whose application period is not settled
+        # nationally (DESIGN §5.6). The period comes from settings
+        # (OCCUPATIONAL_APPLICATION_DAYS). The default of 30 days is the shorter of the
+        # two periods of the closest statutory analogue, 工伤保险条例 art. 17 (30 days for
+        # the employer, 1 year for the worker): the pilot has no employer to apply and
+        # the rider applies alone, and a reminder that comes early costs nothing while
+        # one that comes late can cost the claim. Shown everywhere as not statutory.
+        _rule(
+            "occupational.application",
+            _("申请职业伤害确认（平台试点）"),
+            ("accident",),
+            30,
+            DAYS,
+            WORKER,
+            _("新就业形态人员职业伤害保障试点政策（非法定期限，本站默认值）"),
+            claims=frozenset({"occupational"}),
+            pilot=True,
+            note=_(
+                "试点地区的申请期限尚无全国统一规定。本站默认自事故发生之日起 30 日"
+                "（参照《工伤保险条例》第十七条第一款较短的期限，宁早勿晚），"
+                "管理员可按当地规定调整（OCCUPATIONAL_APPLICATION_DAYS）。"
+            ),
+        ),
         _rule(
             "sla.lawyer_accept",
             _("律师答复是否接案"),
@@ -308,22 +354,34 @@ RULES: dict[str, Rule] = {
 }
 
 LIMITATION_RULES = frozenset(code for code, r in RULES.items() if r.limitation)
+INTERRUPTIBLE_RULES = frozenset(
+    code for code, r in RULES.items() if r.limitation and r.interruptible
+)
+# Pilot-policy limits: configurable, and every screen showing one says so.
+PILOT_RULES = frozenset(code for code, r in RULES.items() if r.pilot)
+PILOT_NOTICE = _("试点政策期限，以当地规定为准")
+
+# Rules whose period is read from settings: code → setting name.
+CONFIGURED_PERIODS = {
+    "sla.lawyer_accept": "SLA_LAWYER_ACCEPT_WORKDAYS",
+    "sla.first_contact": "SLA_FIRST_CONTACT_WORKDAYS",
+    "occupational.application": "OCCUPATIONAL_APPLICATION_DAYS",
+}
 
 
 def get_rule(code: str, *, sla_workdays: dict | None = None) -> Rule:
-    """The rule for `code` (KeyError when unknown). Internal SLAs take their period
-    from settings (pass `sla_workdays` to override, e.g. in tests)."""
+    """The rule for `code` (KeyError when unknown). Internal SLAs and pilot limits
+    take their period from settings (pass `sla_workdays`, code → period, to override,
+    e.g. in tests)."""
     rule = RULES[code]
-    if code.startswith("sla."):
-        if sla_workdays is None:
+    if code in CONFIGURED_PERIODS:
+        if sla_workdays is not None and code in sla_workdays:
+            period = sla_workdays[code]
+        else:
             from django.conf import settings
 
-            sla_workdays = {
-                "sla.lawyer_accept": settings.SLA_LAWYER_ACCEPT_WORKDAYS,
-                "sla.first_contact": settings.SLA_FIRST_CONTACT_WORKDAYS,
-            }
-        if code in sla_workdays:
-            rule = Rule(**{**rule.__dict__, "period": int(sla_workdays[code])})
+            period = getattr(settings, CONFIGURED_PERIODS[code], rule.period)
+        rule = Rule(**{**rule.__dict__, "period": int(period)})
     return rule
 
 
@@ -440,9 +498,7 @@ def explain(
         % {
             "start": result.start.isoformat(),
             "period": rule.period_label,
-            "ext": (
-                _("，已延长 %(n)s%(unit)s") % {"n": rule.extension, "unit": UNIT_LABELS[rule.unit]}
-            )
+            "ext": (_("，已延长 %(period)s") % {"period": period_text(rule.extension, rule.unit)})
             if result.extended and rule.extension
             else "",
         },

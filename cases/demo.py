@@ -3,6 +3,8 @@ run changes nothing; `--reset` deletes the demo cases and builds them again.
 
 Demo passwords exist only here and only for the demo accounts."""
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -10,6 +12,8 @@ from lawyers.models import ClaimType, Lawyer, ServiceRegion
 from stations.models import Membership, Service, Station, Union
 
 from .models import ConsentText
+
+log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "demo12345"
 
@@ -449,6 +453,204 @@ DEMO_CASES = [
     },
 ]
 
+# Six more so that each region has a case in every state (a coordinator who logs in
+# sees their own region lived-in, not half of it).
+DEMO_CASES += [
+    {
+        "station": "BJ-110105-002",
+        "volunteer": "coordinator",
+        "worker": {
+            "name": "黄志刚",
+            "phone": "+8613811112211",
+            "platform": "meituan",
+            "arrangement": "crowd",
+        },
+        "case": {
+            "claims": ["wage"],
+            "incident_date": -35,
+            "facts": "众包骑手，站点以“差评罚款”为由连续两个月扣发配送费共 2 860 元，"
+            "罚款规则从未公示。",
+            "amount_claimed": "2860",
+            "evidence": ["pay_records", "chat_records", "order_records"],
+        },
+        "parties": [{"kind": "agency", "name": "北京速派人力资源有限公司"}],
+        "path": [("accept_for_aid", "coordinator")],
+    },
+    {
+        "station": "BJ-110105-001",
+        "volunteer": "volunteer",
+        "worker": {
+            "name": "吴磊",
+            "phone": "+8613811112212",
+            "platform": "sf",
+            "arrangement": "contract",
+        },
+        "case": {
+            "claims": ["injury"],
+            "incident_date": -10,
+            "facts": "顺丰收派员，派件途中在小区地库被倒车的私家车撞伤左膝，半月板撕裂。"
+            "网点让其先休息，未提申报工伤的事。",
+            "amount_claimed": "40000",
+            "evidence": ["medical_records", "labor_contract"],
+        },
+        "parties": [{"kind": "employer", "name": "北京顺丰速运有限公司朝阳分公司"}],
+        # The first lawyer declines; the router offers it to the next one, who has not
+        # answered yet: the assignment board and the coordinator's bell show both.
+        "path": [
+            ("accept_for_aid", "coordinator"),
+            ("assign", "lawyer"),
+            ("decline", "lawyer", {"reason": "下周起出差两周，无法及时办理。"}),
+        ],
+    },
+    {
+        "station": "BJ-110105-002",
+        "volunteer": "coordinator",
+        "worker": {
+            "name": "郑伟",
+            "phone": "+8613811112213",
+            "platform": "didi",
+            "arrangement": "crowd",
+        },
+        "case": {
+            "claims": ["tort"],
+            "incident_date": -20,
+            "facts": "网约车司机，乘客下车时开门撞倒电动车，电动车车主要求司机赔偿。",
+            "amount_claimed": "3500",
+            "evidence": ["accident_proof", "order_records"],
+        },
+        "parties": [{"kind": "other_driver", "name": "电动车车主孙某"}],
+        "path": [
+            (
+                "withdraw",
+                "coordinator",
+                {"reason": "劳动者来电：乘客已承担赔偿，不再需要援助。"},
+            )
+        ],
+    },
+    {
+        "station": "KM-530103-002",
+        "volunteer": "coordinator2",
+        "worker": {
+            "name": "罗建",
+            "phone": "+8613911112211",
+            "platform": "meituan",
+            "arrangement": "contract",
+            "id_number": "53010319880415003X",
+        },
+        "case": {
+            "claims": ["injury"],
+            "incident_date": -150,
+            "facts": "专送骑手，送餐途中在龙泉路被货车刮倒，右锁骨骨折。已申请工伤认定，"
+            "人社局以“非工作时间”为由不予认定，但订单记录显示事发时正在配送。",
+            "amount_claimed": "56000",
+            "evidence": ["medical_records", "order_records", "labor_contract", "accident_proof"],
+        },
+        "parties": [{"kind": "employer", "name": "昆明迅达配送服务有限公司"}],
+        "path": [("accept_for_aid", "coordinator2"), ("assign", "lawyer2"), ("accept", "lawyer2")],
+    },
+    {
+        "station": "KM-530103-001",
+        "volunteer": "volunteer2",
+        "worker": {
+            "name": "和丽",
+            "phone": "+8613911112212",
+            "platform": "eleme",
+            "arrangement": "crowd",
+        },
+        "case": {
+            "claims": ["labor"],
+            "incident_date": -25,
+            "facts": "被要求注册个体工商户后才能继续接单，询问是否合法、能否确认劳动关系。",
+            "evidence": ["proof_of_work", "chat_records"],
+        },
+        "parties": [{"kind": "platform", "name": "上海拉扎斯信息科技有限公司"}],
+        "path": [
+            (
+                "refer",
+                "coordinator2",
+                {
+                    "to": "昆明市盘龙区劳动人事争议仲裁院",
+                    "reason": "确认劳动关系须先经仲裁，已约定仲裁院立案窗口指导。",
+                },
+            )
+        ],
+    },
+    {
+        "station": "KM-530103-002",
+        "volunteer": "coordinator2",
+        "worker": {
+            "name": "张燕",
+            "phone": "+8613911112213",
+            "platform": "sf",
+            "arrangement": "agency",
+        },
+        "case": {
+            "claims": ["wage"],
+            "incident_date": -100,
+            "facts": "经劳务公司派到快递分拨中心，离职后加班费 4 800 元一直未结。",
+            "amount_claimed": "4800",
+            "evidence": ["attendance", "pay_records"],
+        },
+        "parties": [{"kind": "agency", "name": "云南众合劳务派遣有限公司"}],
+        "path": [
+            ("accept_for_aid", "coordinator2"),
+            ("assign", "lawyer2"),
+            ("accept", "lawyer2"),
+            (
+                "resolve",
+                "lawyer2",
+                {
+                    "outcome": "award",
+                    "amount_recovered": "4800",
+                    "outcome_note": "仲裁裁决支持全部加班费，劳务公司已履行。",
+                },
+            ),
+            ("close", "coordinator2"),
+        ],
+    },
+]
+
+# What has happened since on the cases being worked (keyed by the worker's phone):
+# milestones dated relative to today, so that each region shows deadlines that are
+# near, overdue and met whatever the day `seed_demo` runs; deadlines already met
+# (rule, reason); and documents already generated (kind, username).
+LIVED_IN = {
+    # 马建军, 北京, occupational injury: the appraisal came back 20 days ago and the
+    # 15-day window to ask for a re-appraisal has passed (overdue, in red).
+    "+8613811112201": {
+        "milestones": [
+            ("appraisal_applied", -75, "向北京市劳动能力鉴定委员会申请"),
+            ("appraisal_concluded", -20, "鉴定结论：伤残十级"),
+        ],
+        "met": [
+            ("sla.first_contact", "已电话联系劳动者，约定到驿站面谈。"),
+            ("injury.appraisal_conclusion", "鉴定委员会已作出结论。"),
+        ],
+        "documents": [
+            ("power_of_attorney", "lawyer"),
+            ("arbitration_application", "lawyer"),
+        ],
+    },
+    # 罗建, 昆明, work injury: the decision came 57 days ago, so the 60-day
+    # reconsideration window ends in about three days (near, in amber).
+    "+8613911112211": {
+        "milestones": [
+            ("injury_filed", -130, "向盘龙区人社局提交工伤认定申请"),
+            ("injury_accepted", -120, ""),
+            ("injury_decided", -57, "不予认定工伤决定书，邮寄送达"),
+        ],
+        "met": [
+            ("injury.decision", "人社局已在期限内作出决定。"),
+            ("sla.first_contact", "已在驿站面谈，收集订单记录。"),
+        ],
+        "documents": [("injury_application", "lawyer2")],
+    },
+    # 黄志刚, 北京, accepted and waiting for a lawyer: the application form is ready.
+    "+8613811112211": {"documents": [("legalaid_application", "coordinator")]},
+    # 赵海涛, 北京, just registered: the receipt was printed.
+    "+8613811112202": {"documents": [("receipt", "coordinator")]},
+}
+
 # Lawyers used by name in DEMO_CASES paths; the key is the demo username.
 _DEMO_LAWYER_USERNAMES = {"lawyer", "lawyer2", "lawyer3", "lawyer4", "lawyer5"}
 
@@ -485,6 +687,10 @@ def _run_path(case, path, users, lawyers):
             else:
                 apply_transition(case, "assign", users["admin"], lawyer=lawyer)
             continue
+        if name == "decline":
+            assignment.decline_case(case, users[who], reason=kwargs["reason"])
+            case.refresh_from_db()
+            continue
         if name == "accept":
             if assignment is not None and hasattr(assignment, "accept_case"):
                 assignment.accept_case(case, users[who])
@@ -513,7 +719,9 @@ def _run_path(case, path, users, lawyers):
 
 
 def seed_cases(reset: bool = False) -> int:
-    """Cases in every state across both demo regions. Idempotent; returns how many it made."""
+    """Cases in every state in each demo region, lived in. Idempotent: once the demo
+    cases exist this does nothing; `reset` deletes them (and what hangs on them) first.
+    Returns how many cases it made."""
     import datetime as _dt
     from decimal import Decimal
 
@@ -525,7 +733,7 @@ def seed_cases(reset: bool = False) -> int:
 
     stations = {s.code: s for s in _demo_stations()}
     if reset:
-        Case.objects.filter(station__in=stations.values()).delete()
+        _delete_demo_cases(stations.values())
     if Case.objects.filter(station__in=stations.values()).exists():
         return 0
     User = get_user_model()
@@ -544,25 +752,108 @@ def seed_cases(reset: bool = False) -> int:
     consent = ConsentText.current()
     today = timezone.localdate()
     made = 0
-    for spec in DEMO_CASES:
-        fields = dict(spec["case"])
-        if "incident_date" in fields:
-            fields["incident_date"] = today + _dt.timedelta(days=fields["incident_date"])
-        if fields.get("amount_claimed"):
-            fields["amount_claimed"] = Decimal(fields["amount_claimed"])
-        fields["evidence"] = evidence.normalise(fields["claims"], fields.get("evidence", []))
-        with transaction.atomic():
-            case, _code = create_case(
-                station=stations[spec["station"]],
-                user=users[spec["volunteer"]],
-                worker=dict(spec["worker"]),
-                case=fields,
-                parties=spec["parties"],
-                consent=consent,
-            )
-            _run_path(case, spec["path"], users, lawyers)
-        made += 1
+    with _tasks_inline():
+        for spec in DEMO_CASES:
+            fields = dict(spec["case"])
+            if "incident_date" in fields:
+                fields["incident_date"] = today + _dt.timedelta(days=fields["incident_date"])
+            if fields.get("amount_claimed"):
+                fields["amount_claimed"] = Decimal(fields["amount_claimed"])
+            fields["evidence"] = evidence.normalise(fields["claims"], fields.get("evidence", []))
+            with transaction.atomic():
+                case, _code = create_case(
+                    station=stations[spec["station"]],
+                    user=users[spec["volunteer"]],
+                    worker=dict(spec["worker"]),
+                    case=fields,
+                    parties=spec["parties"],
+                    consent=consent,
+                )
+                _run_path(case, spec["path"], users, lawyers)
+            made += 1
+        _live_in(stations.values(), users, today)
     return made
+
+
+class _tasks_inline:
+    """Run django-q2 tasks inline while seeding (the same code path the cluster runs),
+    so the SMS outbox and the bell are filled the moment the demo opens, whether or
+    not a worker is running yet. Q_CLUSTER is read once at import, hence Conf."""
+
+    def __enter__(self):
+        from django_q.conf import Conf, logger
+
+        self.saved = Conf.SYNC, logger.level
+        Conf.SYNC = True
+        logger.setLevel(logging.WARNING)  # not two "processing" lines per demo SMS
+
+    def __exit__(self, *exc):
+        from django_q.conf import Conf, logger
+
+        Conf.SYNC, level = self.saved
+        logger.setLevel(level)
+
+
+def _live_in(stations, users, today) -> None:
+    """Milestones, met deadlines and documents on the demo cases (LIVED_IN), then one
+    reminder sweep so the near and overdue deadlines have reached the lawyers' bells."""
+    import datetime as _dt
+
+    from . import reminders, schedule
+    from .models import Case, Deadline
+
+    cases = {
+        str(c.worker.phone): c
+        for c in Case.objects.filter(station__in=stations).select_related("worker", "lawyer")
+    }
+    for phone, plan in LIVED_IN.items():
+        case = cases[phone]
+        actor = case.lawyer.user if case.lawyer else case.created_by
+        for kind, offset, note in plan.get("milestones", []):
+            schedule.record_milestone(
+                case, kind, today + _dt.timedelta(days=offset), actor, note=note
+            )
+        for rule, reason in plan.get("met", []):
+            for deadline in Deadline.objects.filter(
+                case=case, rule=rule, status=Deadline.Status.OPEN
+            ):
+                schedule.close_deadline(
+                    deadline, status=Deadline.Status.DONE, reason=reason, user=actor
+                )
+        for kind, username in plan.get("documents", []):
+            try:
+                from .documents import DocumentError, generate
+            except ImportError:  # documents feature not there
+                break
+            try:
+                generate(case, kind, users[username])
+            except DocumentError as exc:
+                # No Chinese font on this machine (make run installs it): the demo
+                # still works, only without these PDFs.
+                log.warning("demo document %s skipped: %s", kind, exc)
+    reminders.sweep(today)
+
+
+def _delete_demo_cases(stations) -> None:
+    """--reset: the demo cases and what hangs on them, including their files, the SMS
+    they sent and the demo users' notifications. Workers are kept (intake reuses them)."""
+    from phonenumber_field.phonenumber import to_python
+
+    from .models import Case, Document, Notification, SmsMessage
+
+    cases = Case.objects.filter(station__in=stations)
+    phones = {str(p) for p in cases.values_list("worker__phone", flat=True)}
+    lawyer_phones = Lawyer.objects.filter(user__username__in=_DEMO_LAWYER_USERNAMES)
+    for raw in lawyer_phones.values_list("phone", flat=True):
+        number = to_python(str(raw), region="CN")
+        if number and number.is_valid():
+            phones.add(number.as_e164)
+    for document in Document.objects.filter(case__in=cases):
+        document.file.delete(save=False)
+    cases.delete()
+    SmsMessage.objects.filter(phone__in=phones).delete()
+    demo_users = [s[0] for s in STAFF] + list(_DEMO_LAWYER_USERNAMES)
+    Notification.objects.filter(user__username__in=demo_users).delete()
 
 
 def seed(reset: bool = False) -> None:

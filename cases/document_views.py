@@ -20,6 +20,7 @@ from stations.models import Access
 
 from . import documents
 from .access import get_case_for
+from .intake import recent_access_code
 from .models import Document, DocumentBatch
 
 
@@ -42,7 +43,7 @@ def document_generate(request, number, kind):
         raise Http404
     code = None
     if kind == Document.Kind.RECEIPT:
-        code = documents.session_access_code(request.session, case)
+        code = recent_access_code(request.session, case.number)
     try:
         document = documents.generate(case, kind, request.user, access_code=code)
     except documents.DocumentError as exc:
@@ -96,7 +97,8 @@ def _require_coordinator(user):
 @require_http_methods(["GET", "POST"])
 def closing_reports(request):
     _require_coordinator(request.user)
-    selected = {int(v) for v in request.POST.getlist("case") if v.isdigit()}
+    # Ids only, and of a sane length: a 30-digit "id" must not reach the database driver.
+    selected = {int(v) for v in request.POST.getlist("case") if v.isdigit() and len(v) <= 18}
     if request.method == "POST":
         try:
             batch = documents.start_batch(request.user, selected)

@@ -527,26 +527,6 @@ def download_name(document: Document) -> str:
 # The receipt's access code, right after intake
 
 
-ACCESS_CODE_PRINT_WINDOW = datetime.timedelta(minutes=30)
-
-
-def session_access_code(session, case: Case, now=None) -> str | None:
-    """The clear code the intake view left in this session, if still fresh enough to print."""
-    entry = session.get(f"access_code:{case.number}")
-    if not isinstance(entry, dict) or not entry.get("code"):
-        return None
-    try:
-        at = datetime.datetime.fromisoformat(entry["at"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    now = now or timezone.now()
-    if not (datetime.timedelta(0) <= now - at <= ACCESS_CODE_PRINT_WINDOW):
-        return None
-    return str(entry["code"])
-
-
 # ---------------------------------------------------------------------------
 # Closing reports for many cases at once (a django-q2 task, see cases/tasks.py)
 

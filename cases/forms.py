@@ -20,8 +20,8 @@ from stations.models import Station
 
 from . import attachments, evidence
 from .intake import create_case
-from .models import Case, Party, Worker
-from .validators import normalize_id_number, validate_id_number
+from .models import Case, Deadline, Party, Worker
+from .validators import normalize_id_number, normalize_mobile, validate_id_number
 
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 PHONE_ERROR = _("请输入有效的手机号，例如 13800138000")
@@ -154,7 +154,8 @@ class IntakeForm(forms.Form):
         # htmx: as soon as the phone is typed, show the worker's open cases (not blocking).
         self.fields["phone"].widget.attrs.update(
             {
-                "hx-get": reverse("cases:intake_open_cases"),
+                # POST: a phone number must not land in access logs or browser history.
+                "hx-post": reverse("cases:intake_open_cases"),
                 "hx-trigger": "change",
                 "hx-target": "#open-cases",
             }
@@ -167,6 +168,12 @@ class IntakeForm(forms.Form):
             # A volunteer at one station: no choice to make (and no query to make it).
             self.fields["station"].initial = access.station_ids[0]
             self.fields["station"].widget = forms.HiddenInput()
+
+    def clean_phone(self):
+        phone = normalize_mobile(self.cleaned_data["phone"])
+        if phone is None:
+            raise ValidationError(PHONE_ERROR)
+        return phone
 
     def clean_id_number(self):
         value = normalize_id_number(self.cleaned_data["id_number"])
@@ -476,11 +483,39 @@ class ReopenForm(TransitionForm):
 
 
 class CloseForm(TransitionForm):
+    """Closing waives every open deadline (cases.schedule). A worker-side one may still
+    matter — an appeal period after a judgment — so the coordinator sees them and
+    confirms instead of having them dropped silently."""
+
     name = "close"
     title = _("归档")
     condition_message = _("请先生成结案报告，再归档。")
     button = _("归档结案")
     button_class = ""
+    confirm_waive = forms.BooleanField(
+        label=_("以上期限已无需办理，归档时一并免除"), required=False
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.open_worker_deadlines = list(
+            case.deadlines.filter(status=Deadline.Status.OPEN, binds=Deadline.Binds.WORKER)
+        )
+        if not self.open_worker_deadlines:
+            del self.fields["confirm_waive"]
+
+    def clean(self):
+        data = super().clean()
+        if self.open_worker_deadlines and not data.get("confirm_waive"):
+            self.add_error(
+                "confirm_waive",
+                _("该案件还有 %(n)d 个我方期限未完成（最近届满 %(due)s），请确认无需办理后再归档。")
+                % {
+                    "n": len(self.open_worker_deadlines),
+                    "due": self.open_worker_deadlines[0].due_date,
+                },
+            )
+        return data
 
 
 TRANSITION_FORMS = {

@@ -12,6 +12,7 @@ from .models import Deadline, Milestone
 EARLIEST = datetime.date(2000, 1, 1)
 # Kinds whose date may lie in the future: the judgment's last day for performance.
 FUTURE_KINDS = {Milestone.Kind.PERFORMANCE_DUE}
+MAX_YEARS_AHEAD = 5
 
 DATE_ERRORS = {"required": _("请填写日期。"), "invalid": _("日期格式不正确，例如 2026-03-15。")}
 
@@ -30,9 +31,16 @@ def _check_date(value, *, allow_future=False):
         return value
     if value < EARLIEST:
         raise forms.ValidationError(_("日期过早，请检查年份。"))
-    if not allow_future and value > timezone.localdate():
+    today = timezone.localdate()
+    if not allow_future and value > today:
         raise forms.ValidationError(
-            _("日期不能晚于今天（%(today)s）。") % {"today": timezone.localdate().isoformat()}
+            _("日期不能晚于今天（%(today)s）。") % {"today": today.isoformat()}
+        )
+    # A judgment's performance date lies ahead, but not decades ahead: a typo such as
+    # 9999 would otherwise overflow the date arithmetic.
+    if value > today.replace(year=today.year + MAX_YEARS_AHEAD, day=min(today.day, 28)):
+        raise forms.ValidationError(
+            _("日期太远（超过 %(years)d 年后），请检查年份。") % {"years": MAX_YEARS_AHEAD}
         )
     return value
 
@@ -105,6 +113,11 @@ class LimitationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写事由，例如“向用人单位书面主张工资”。")},
     )
+
+    def __init__(self, *args, interruptible=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not interruptible:
+            self.fields["action"].choices = [c for c in self.ACTIONS if c[0] != "interrupt"]
 
     def clean_date(self):
         return _check_date(self.cleaned_data["date"])

@@ -1,5 +1,7 @@
 """Creating a case at the station (DESIGN §4, "(intake)")."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,8 +11,39 @@ from .models import Case, CaseEvent, CaseSequence, ConsentText, Party, Worker, j
 ACCESS_CODE_LENGTH = 8
 
 
+# How long the clear code stays printable in the volunteer's session after intake.
+ACCESS_CODE_TTL = datetime.timedelta(minutes=30)
+
+
 def access_code_hash(number: str, code: str) -> str:
     return keyed_hash(f"{number}:{code}", "access-code")
+
+
+def remember_access_code(session, number: str, code: str) -> None:
+    """Keep the clear code in this session only, for the receipt page and the printed receipt."""
+    session[f"access_code:{number}"] = {"code": code, "at": timezone.now().isoformat()}
+
+
+def recent_access_code(session, number: str, now=None) -> str | None:
+    """The clear code left by `remember_access_code`, while younger than ACCESS_CODE_TTL;
+    an older one is dropped from the session."""
+    key = f"access_code:{number}"
+    entry = session.get(key)
+    if not isinstance(entry, dict) or not entry.get("code"):
+        return None
+    try:
+        at = datetime.datetime.fromisoformat(entry["at"])
+    except (KeyError, TypeError, ValueError):
+        at = None
+    now = now or timezone.now()
+    if (
+        at is None
+        or timezone.is_naive(at)
+        or not (datetime.timedelta(0) <= now - at <= ACCESS_CODE_TTL)
+    ):
+        del session[key]
+        return None
+    return str(entry["code"])
 
 
 def create_case(
@@ -31,7 +64,10 @@ def create_case(
     now = timezone.now()
     year = (today or timezone.localdate()).year
     access_code = random_digits(ACCESS_CODE_LENGTH)
-    with transaction.atomic():
+    # No savepoint when the intake form's transaction (attachments too) already wraps
+    # this: a failure here rolls back the whole intake anyway, and the SAVEPOINT and
+    # RELEASE were two of the intake POST's queries.
+    with transaction.atomic(savepoint=False):
         worker_obj = (
             Worker.objects.filter(phone=worker["phone"], name=worker["name"])
             .order_by("-pk")
@@ -76,5 +112,5 @@ def create_case(
         from . import notify, schedule
 
         schedule.after_intake(new_case, user)
-        transaction.on_commit(lambda: notify.case_received(new_case.pk, access_code))
+        transaction.on_commit(lambda: notify.case_received(new_case.pk, access_code), robust=True)
     return new_case, access_code

@@ -367,7 +367,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def get_claims_display(self) -> str:
         labels = dict(ClaimType.choices)
-        return "、".join(str(labels.get(c, c)) for c in self.claim_list)
+        return _("、").join(str(labels.get(c, c)) for c in self.claim_list)
 
     @property
     def worker_state_label(self):

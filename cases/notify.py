@@ -1,13 +1,13 @@
 """Who hears about what.
 
-The workflow calls `transition_done` after commit; it queues `send_transition_notices`
-on django-q2, which tells the worker (SMS), the lawyer and the coordinators (in-app,
-SMS, email) as each transition requires. Every message carries a dedupe key derived
-from the event, so a task that runs twice sends once.
+The workflow calls `transition_done` after commit. It only writes rows — in-app
+notifications and SMS outbox messages — so it does not depend on the task queue being
+up: SMS delivery is queued from the outbox and a scheduled retry picks up anything the
+queue lost. Every message carries a dedupe key derived from the event, so running the
+handlers twice sends once.
 """
 
 from django.db import IntegrityError, transaction
-from django_q.tasks import async_task
 
 from .models import CaseEvent, Notification
 
@@ -28,7 +28,7 @@ def notify_user(user, message: str, *, case=None, url: str = "", dedupe_key: str
 
 
 def transition_done(event_id: int) -> None:
-    async_task("cases.notify.send_transition_notices", event_id)
+    send_transition_notices(event_id)
 
 
 def send_transition_notices(event_id: int) -> None:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from stations.models import Access
 from . import assignment
 from .access import get_case_for
 from .models import Case, can_act_as_lawyer, can_coordinate
+from .validators import mask_phone
 from .workflow import CaseChanged, TransitionRefused
 
 QUEUE_PAGE_SIZE = 20  # a phone screen or two
@@ -125,12 +127,90 @@ def queue(request):
         "lawyer": lawyer,
         "form": form,
         "page": page,
+        "sections": queue_sections(page.object_list, timezone.localdate()),
         "counts": counts,
-        "today": timezone.localdate(),
         "query_string": params.urlencode(),
     }
-    template = "cases/_queue_rows.html" if request.htmx else "cases/queue.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "cases/_queue_rows.html", context)
+    context["claim_options"] = _options(form, "claim")
+    context["state_options"] = _options(form, "state")
+    return render(request, "cases/queue.html", context)
+
+
+def _options(form, name):
+    """(value, label, selected) for a filter select written out in the template: a
+    form widget renders every <option> through its own template, which cost the
+    queue page more than all its rows."""
+    current = str(form[name].value() or "")
+    return [(value, label, value == current) for value, label in form.fields[name].choices]
+
+
+class _CaseUrl:
+    """reverse() once per pattern, then a format per row: case numbers are URL-safe
+    (digits and dashes), so the result is what reverse() would give for each."""
+
+    PLACEHOLDER = "000000-0000-00000"
+
+    def __init__(self, name):
+        self.prefix, _sep, self.suffix = reverse(name, args=[self.PLACEHOLDER]).partition(
+            self.PLACEHOLDER
+        )
+
+    def __call__(self, number):
+        return f"{self.prefix}{number}{self.suffix}"
+
+
+def queue_sections(cases, today):
+    """The page's rows, display-ready, in their two sections (awaiting, in progress).
+
+    The queue is the lawyer's home screen and is reloaded all day: formatting each row
+    here (URLs, claim labels, masked phone, dates) costs a fraction of doing it with
+    template tags and filters per row (issue 4, bench/queue_page.py)."""
+    detail, accept, decline = (
+        _CaseUrl("cases:detail"),
+        _CaseUrl("cases:accept"),
+        _CaseUrl("cases:decline"),
+    )
+    claim_labels = dict(ClaimType.choices)
+    separator = _("、")
+    sections = {0: [], 1: []}
+    for case in cases:
+        awaiting = case.state == Case.State.ASSIGNED
+        due, accept_due = case.next_deadline_due, case.accept_due
+        row = {
+            "number": case.number,
+            "url": detail(case.number),
+            "claims": separator.join(str(claim_labels.get(c, c)) for c in case.claim_list),
+            "worker": case.worker.name,
+            "phone": mask_phone(case.worker_phone),
+            "station": case.station.name,
+            "awaiting": awaiting,
+            "overdue": bool(due and due < today) or bool(accept_due and accept_due < today),
+        }
+        if awaiting:
+            row.update(
+                accept_due=accept_due.strftime("%m-%d") if accept_due else "",
+                assigned_at=_local(case.assigned_at, "%m-%d %H:%M"),
+                accept_url=accept(case.number),
+                decline_url=decline(case.number),
+            )
+        else:
+            row.update(
+                due=due.isoformat() if due else "",
+                due_passed=bool(due and due < today),
+                accepted_at=_local(case.lawyer_accepted_at, "%m-%d"),
+            )
+        sections[case.section].append(row)
+    return [
+        {"key": key, "rows": rows}
+        for key, rows in (("awaiting", sections[0]), ("in_progress", sections[1]))
+        if rows
+    ]
+
+
+def _local(moment, fmt):
+    return timezone.localtime(moment).strftime(fmt) if moment else ""
 
 
 # ---------------------------------------------------------------------------
@@ -192,6 +272,13 @@ def reassign(request, number):
 
 def _choose_lawyer(request, case, *, action):
     reassigning = action == "reassign"
+    ready = Case.State.IN_PROGRESS if reassigning else Case.State.ACCEPTED
+    if case.state != ready:
+        messages.info(
+            request,
+            _("该案件当前状态为“%(state)s”，不能分配律师。") % {"state": case.get_state_display()},
+        )
+        return redirect(case)
     form = ChooseLawyerForm(request.POST or None, reason_required=reassigning)
     if request.method == "POST" and form.is_valid():
         lawyer = form.cleaned_data["lawyer"]

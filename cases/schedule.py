@@ -63,7 +63,7 @@ def compute_for(deadline, calendar: Calendar) -> rules.Result:
     return result
 
 
-def _new_deadline(case, rule, trigger_date, calendar, milestone=None):
+def _unsaved_deadline(case, rule, trigger_date, calendar, milestone=None):
     Deadline = _models().Deadline
     deadline = Deadline(
         case=case,
@@ -73,6 +73,11 @@ def _new_deadline(case, rule, trigger_date, calendar, milestone=None):
         binds=rule.binds,
     )
     compute_for(deadline, calendar)
+    return deadline
+
+
+def _new_deadline(case, rule, trigger_date, calendar, milestone=None):
+    deadline = _unsaved_deadline(case, rule, trigger_date, calendar, milestone)
     deadline.save()
     return deadline
 
@@ -133,6 +138,16 @@ def after_transition(case, name, event, user) -> None:
             closed_at=timezone.now(),
             updated_at=timezone.now(),
         )
+        if name == "withdraw":
+            # Withdrawn while assigned: the offer the lawyer has not answered yet is
+            # settled here, the one place every withdrawal passes through (the
+            # routing module only sees assign/accept/decline/expire/reassign).
+            Assignment = _models().Assignment
+            Assignment.objects.filter(case=case, status=Assignment.Status.PENDING).update(
+                status=Assignment.Status.WITHDRAWN,
+                responded_at=timezone.now(),
+                reason=case.outcome_note or event.note or _("劳动者撤回求助"),
+            )
     elif name == "resolve":
         # The lawyer's service levels end with the case; statutory ones (an appeal, say) stay.
         _close_open(
@@ -140,8 +155,9 @@ def after_transition(case, name, event, user) -> None:
         )
 
 
-# Claims whose incident date is an accident: the date starts the injury and tort clocks.
-ACCIDENT_CLAIMS = {"injury", "tort"}
+# Claims whose incident date is an accident: the date starts the injury, occupational-
+# injury (pilot) and tort clocks.
+ACCIDENT_CLAIMS = {"injury", "occupational", "tort"}
 
 
 def after_intake(case, user) -> None:
@@ -161,7 +177,16 @@ def after_intake(case, user) -> None:
         note=_("登记时填写的事发日期"),
         recorded_by=user,
     )
-    sync_milestone(milestone, load_calendar())
+    # A milestone created a line above has no deadlines yet: build them all and insert
+    # them in one statement (sync_milestone would look for existing ones, then insert
+    # one by one: the intake POST's query count, issue 4 of the speed work).
+    calendar = load_calendar()
+    _models().Deadline.objects.bulk_create(
+        [
+            _unsaved_deadline(case, rule, milestone.date, calendar, milestone=milestone)
+            for rule in rules.rules_for_trigger(milestone.kind, case.claim_list)
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -301,10 +326,16 @@ def extend_deadline(deadline, *, user, reason=""):
 
 def interrupt_deadline(deadline, *, on: datetime.date, user, reason=""):
     """Interruption (时效中断): the whole period starts again from `on`."""
-    if deadline.rule not in rules.LIMITATION_RULES:
-        raise ValueError(_("只有时效期间可以中断。"))
+    if deadline.rule not in rules.INTERRUPTIBLE_RULES:
+        raise ValueError(_("该期限不适用时效中断（可记为中止）。"))
     if on < deadline.trigger_date:
         raise ValueError(_("中断日期不能早于起算日。"))
+    if on > deadline.due_date:
+        # An expired period is not revived by a later event; recording one here
+        # would silently turn a missed deadline into an open one.
+        raise ValueError(
+            _("该时效已于 %(due)s 届满，届满后的事由不能中断时效。") % {"due": deadline.due_date}
+        )
 
     def mutate(d):
         d.restarted_on = on

@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 import urllib.error
 import urllib.request
@@ -62,6 +63,12 @@ TEMPLATES = {
     "deadline_reminder": _("{name}律师：案件{number}“{rule}”届满日{due}（{left}），请及时办理。"),
 }
 
+# Templates whose body carries a code. Once a real gateway has the message, the stored
+# copy keeps the code masked: a stolen database must not open anyone's status page.
+# (With the outbox backend the table *is* the delivery, so the code stays readable.)
+SECRET_TEMPLATES = {"status_code", "case_received"}
+CODE_RE = re.compile(r"(?<![\d-])\d{6,8}(?![\d-])")
+
 MAX_ATTEMPTS = 5
 # Minutes to wait after attempt n (1-based) failed before trying again.
 BACKOFF_MINUTES = [1, 5, 15, 60]
@@ -92,7 +99,8 @@ def send_sms(phone, template: str, params: dict | None = None, *, dedupe_key: st
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: async_task("cases.sms.deliver", message.pk))
+    # robust: if the queue is down the message stays queued and retry_sms sends it later.
+    transaction.on_commit(lambda: async_task("cases.sms.deliver", message.pk), robust=True)
     return message
 
 
@@ -131,10 +139,15 @@ def deliver(sms_id: int, now=None) -> str:
             next_attempt_at=None if failed else now + backoff(attempt),
         )
         return SmsMessage.Status.FAILED if failed else SmsMessage.Status.QUEUED
-    SmsMessage.objects.filter(pk=sms_id, attempts=attempt).update(
-        status=SmsMessage.Status.SENT, sent_at=timezone.now(), next_attempt_at=None
-    )
+    sent = {"status": SmsMessage.Status.SENT, "sent_at": timezone.now(), "next_attempt_at": None}
+    if settings.SMS_BACKEND != "outbox" and message.template in SECRET_TEMPLATES:
+        sent["body"] = mask_codes(message.body)
+    SmsMessage.objects.filter(pk=sms_id, attempts=attempt).update(**sent)
     return SmsMessage.Status.SENT
+
+
+def mask_codes(body: str) -> str:
+    return CODE_RE.sub(lambda m: "*" * len(m.group()), body)
 
 
 def backoff(attempt: int) -> datetime.timedelta:
@@ -164,7 +177,9 @@ def requeue(queryset) -> int:
         status=SmsMessage.Status.QUEUED, attempts=0, next_attempt_at=None
     )
     for sms_id in ids:
-        transaction.on_commit(lambda sms_id=sms_id: async_task("cases.sms.deliver", sms_id))
+        transaction.on_commit(
+            lambda sms_id=sms_id: async_task("cases.sms.deliver", sms_id), robust=True
+        )
     return len(ids)
 
 

@@ -22,15 +22,17 @@ from dataclasses import dataclass
 
 import phonenumbers
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.core import signing
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
 
-from lawyers.models import ClaimType
+from lawyers.models import ClaimType, Lawyer
+from stations.models import Station
 
 from .hashing import keyed_hash, matches, random_digits
 from .intake import access_code_hash
@@ -46,7 +48,6 @@ RESEND_COOLDOWN = datetime.timedelta(seconds=60)
 DAILY_CAP = 5
 DAY = datetime.timedelta(hours=24)
 SESSION_TTL = datetime.timedelta(minutes=15)
-SESSION_KEY = "worker_status"
 PENDING_KEY = "worker_status_pending"
 
 
@@ -202,7 +203,9 @@ def request_code(phone: str, ip: str, now=None) -> None:
         log(digest, ip_digest, StatusLookup.Outcome.RATE_LIMITED, now)
         wait = (today[-1] + DAY - now).total_seconds()
         raise Refused(
-            _("这个号码今天获取验证码的次数已达上限，请 %(wait)s后再试，或用回执上的查询码。")
+            # Step 2 (SMS code or receipt code) always follows a fresh challenge, whose
+            # attempt counter guards both; so at the cap the way on is waiting or the station.
+            _("这个号码今天获取验证码的次数已达上限，请 %(wait)s后再试，或联系登记驿站。")
             % {"wait": wait_words(wait)}
         )
     code = random_digits(CODE_LENGTH)
@@ -311,34 +314,86 @@ def pending_phone(session, now=None) -> str | None:
     return data.get("phone")
 
 
-def open_session(session, verified: Verified, phone: str, now=None) -> None:
-    now = now or timezone.now()
-    session.cycle_key()  # a new session id once the code is right (no fixation)
-    session.pop(PENDING_KEY, None)
-    session[SESSION_KEY] = {
-        "phone_hash": phone_hash(phone),
-        "workers": verified.worker_ids,
-        "until": (now + SESSION_TTL).timestamp(),
+# Step 3 is the page a worker reloads while waiting for news, so it reads no database
+# row to know who is asking: the 15-minute status session is a signed, timestamped
+# cookie (django.core.signing with SECRET_KEY) carrying the phone hash and the worker
+# ids the code opened, and the page runs one query, for the cases (issue 7).
+#
+# The tradeoff, accepted: the server keeps no list of open status sessions, so
+# "revoking" one means deleting the cookie in that browser (the exit button does). A
+# copy of the cookie taken from the phone stays valid until it expires, at most
+# SESSION_TTL (15 minutes) after the code was entered; a back-office unlock or a new
+# code does not end it sooner. The cookie is HttpOnly, SameSite=Lax, Secure outside
+# DEBUG and sent only to /status/; it holds no phone number, only its keyed hash, and
+# internal worker ids.
+STATUS_COOKIE = "worker_status"
+_COOKIE_SALT = "cases.status.session"
+
+
+@dataclass
+class StatusSession:
+    workers: list[int]
+    phone_hash: str
+    opened_at: float  # Unix time the code was accepted
+
+    def minutes_left(self, now=None) -> int:
+        now = now or timezone.now()
+        left = self.opened_at + SESSION_TTL.total_seconds() - now.timestamp()
+        return max(0, math.ceil(left / 60))
+
+
+def session_cookie(verified: Verified, phone: str) -> str:
+    """The signed cookie value for a status session opened now."""
+    return signing.dumps(
+        {"h": phone_hash(phone), "w": [int(pk) for pk in verified.worker_ids]},
+        salt=_COOKIE_SALT,
+        compress=True,
+    )
+
+
+class SessionExpired(Exception):
+    """The cookie is genuine but older than SESSION_TTL."""
+
+
+def read_session_cookie(value: str | None) -> StatusSession | None:
+    """The status session in a cookie value; None when there is none or it was not
+    signed by us; SessionExpired when it is ours but too old."""
+    if not value:
+        return None
+    try:
+        data = signing.loads(value, salt=_COOKIE_SALT, max_age=SESSION_TTL)
+    except signing.SignatureExpired as exc:
+        raise SessionExpired from exc
+    except signing.BadSignature:
+        return None
+    try:
+        # value is "payload:timestamp:signature"; the signature covered the timestamp.
+        opened_at = signing.b62_decode(value.rsplit(signing.Signer().sep, 2)[1])
+        return StatusSession(
+            workers=[int(pk) for pk in data["w"]], phone_hash=data["h"], opened_at=opened_at
+        )
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def cookie_options() -> dict:
+    from django.urls import reverse
+
+    # No max_age: the browser keeps the cookie until it closes, and the signature's
+    # age decides, so a worker who comes back after 15 minutes is told why they must
+    # verify again instead of silently landing on step 1.
+    return {
+        "path": reverse("status:start"),
+        "secure": settings.SESSION_COOKIE_SECURE,
+        "httponly": True,
+        "samesite": "Lax",
     }
 
 
-def session_workers(session, now=None) -> list[int] | None:
-    """The worker ids an open status session may see, or None when there is none."""
-    data = session.get(SESSION_KEY)
-    now = now or timezone.now()
-    if not data or data.get("until", 0) <= now.timestamp():
-        return None
-    return [int(pk) for pk in data.get("workers", [])]
-
-
-def session_minutes_left(session, now=None) -> int:
-    now = now or timezone.now()
-    data = session.get(SESSION_KEY) or {}
-    return max(0, math.ceil((data.get("until", 0) - now.timestamp()) / 60))
-
-
-def close_session(session) -> None:
-    session.pop(SESSION_KEY, None)
+def forget_pending(session) -> None:
+    """The code was right: the phone number leaves the server-side session. When
+    nothing else is in it, Django drops the session cookie too, and step 3 reads
+    no session row."""
     session.pop(PENDING_KEY, None)
 
 
@@ -372,6 +427,7 @@ DEADLINE_ACTIONS = {
     "civil.enforcement": gettext_lazy("申请强制执行"),
     "civil.tort_limitation": gettext_lazy("向对方主张赔偿"),
     "inspection.complaint": gettext_lazy("投诉到劳动监察"),
+    "occupational.application": gettext_lazy("申请职业伤害确认"),
 }
 
 LAWYER_VISIBLE = {Case.State.IN_PROGRESS, Case.State.RESOLVED, Case.State.CLOSED}
@@ -380,42 +436,85 @@ LAWYER_VISIBLE = {Case.State.IN_PROGRESS, Case.State.RESOLVED, Case.State.CLOSED
 MAX_SHOWN = 20
 
 
-def worker_cases(worker_ids):
-    """The session's cases as plain rows, newest first, each with its nearest open
-    worker-side deadline: one query (the deadline columns are correlated subqueries on
-    the deadline_case_next index), however many cases there are."""
-    nearest = Deadline.objects.filter(
-        case=OuterRef("pk"), status=Deadline.Status.OPEN, binds=Deadline.Binds.WORKER
-    ).order_by("due_date", "pk")
-    return (
-        Case.objects.filter(worker_id__in=worker_ids)
-        .annotate(
-            deadline_due=Subquery(nearest.values("due_date")[:1]),
-            deadline_rule=Subquery(nearest.values("rule")[:1]),
-            deadline_provisional=Subquery(nearest.values("provisional")[:1]),
-        )
-        .order_by("-created_at", "-pk")
-        .values(
-            "number",
-            "claims",
-            "state",
-            "updated_at",
-            "referred_to",
-            "lawyer_id",
-            "station__name",
-            "station__phone",
-            "lawyer__name",
-            "lawyer__firm",
-            "deadline_due",
-            "deadline_rule",
-            "deadline_provisional",
-        )
+def _case_rows_sql(n_workers: int) -> str:
+    """Step 3's one query, in SQL: the worker's cases newest first, with station,
+    lawyer and the nearest open worker-side deadline (three correlated subqueries on
+    the deadline_case_next index; EXPLAIN in bench/status_page.py).
+
+    Written out rather than built with the ORM because building and compiling the
+    equivalent queryset (three Subquery annotations, two joins, .values()) cost about
+    ten times as long as running it, on the page workers reload all day (issue 7)."""
+    q = connection.ops.quote_name
+    case, station, lawyer, deadline = (
+        q(model._meta.db_table) for model in (Case, Station, Lawyer, Deadline)
     )
+    # Each subquery takes two parameters (status, binds): see _case_rows_params.
+    nearest = (
+        f"(SELECT d.{{col}} FROM {deadline} d WHERE d.case_id = c.id"
+        " AND d.status = %s AND d.binds = %s ORDER BY d.due_date, d.id LIMIT 1)"
+    )
+    placeholders = ", ".join(["%s"] * n_workers)
+    return (
+        "SELECT c.number, c.claims, c.state, c.updated_at, c.referred_to, c.lawyer_id,"
+        " s.name, s.phone, l.name, l.firm, "
+        + ", ".join(nearest.format(col=col) for col in ("due_date", "rule", "provisional"))
+        + f" FROM {case} c INNER JOIN {station} s ON s.id = c.station_id"
+        f" LEFT OUTER JOIN {lawyer} l ON l.id = c.lawyer_id"
+        f" WHERE c.worker_id IN ({placeholders})"
+        " ORDER BY c.created_at DESC, c.id DESC LIMIT %s"
+    )
+
+
+def _case_rows_params(worker_ids: list[int], limit: int) -> list:
+    open_worker_side = [str(Deadline.Status.OPEN.value), str(Deadline.Binds.WORKER.value)]
+    return [*open_worker_side * 3, *worker_ids, limit]
+
+
+ROW_KEYS = (
+    "number",
+    "claims",
+    "state",
+    "updated_at",
+    "referred_to",
+    "lawyer_id",
+    "station__name",
+    "station__phone",
+    "lawyer__name",
+    "lawyer__firm",
+    "deadline_due",
+    "deadline_rule",
+    "deadline_provisional",
+)
+
+
+def worker_cases(worker_ids, limit: int) -> list[dict]:
+    """The session's cases as plain rows (keys: ROW_KEYS), newest first, each with its
+    nearest open worker-side deadline: one query, however many cases there are."""
+    worker_ids = [int(pk) for pk in worker_ids]
+    if not worker_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_case_rows_sql(len(worker_ids)), _case_rows_params(worker_ids, limit))
+        rows = [dict(zip(ROW_KEYS, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:  # SQLite hands back text and integers; PostgreSQL, typed values
+        row["updated_at"] = _aware(row["updated_at"])
+        if isinstance(row["deadline_due"], str):
+            row["deadline_due"] = datetime.date.fromisoformat(row["deadline_due"])
+        row["deadline_provisional"] = bool(row["deadline_provisional"])
+    return rows
+
+
+def _aware(value) -> datetime.datetime:
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)  # stored in UTC (USE_TZ)
+    return value
 
 
 def shown_cases(worker_ids, today) -> tuple[list["CaseView"], bool]:
     """What step 3 shows: at most MAX_SHOWN cases, and whether there are more."""
-    rows = list(worker_cases(worker_ids)[: MAX_SHOWN + 1])
+    rows = worker_cases(worker_ids, MAX_SHOWN + 1)
     return [case_view(row, today) for row in rows[:MAX_SHOWN]], len(rows) > MAX_SHOWN
 
 
@@ -448,6 +547,8 @@ def deadline_words(rule: str, due: datetime.date, provisional: bool, today) -> s
         }
     if provisional:
         text += _("（暂定，待节假日安排公布后确认）")
+    if rule == "occupational.application":  # a pilot-policy limit, not a statute (DESIGN §5.6)
+        text += _("（试点政策期限，以当地规定为准）")
     return text
 
 
@@ -458,7 +559,7 @@ class CaseView:
     number: str
     claims: str
     state_label: str
-    updated: datetime.date
+    updated: str  # the date, formatted for the reader's language
     next_step: str
     deadline: str
     station_name: str
@@ -470,7 +571,10 @@ def case_view(row: dict, today) -> CaseView:
     state = row["state"]
     lawyer = ""
     if row["lawyer_id"] and state in LAWYER_VISIBLE:
-        lawyer = f"{row['lawyer__name']}（{row['lawyer__firm']}）"
+        lawyer = _("%(name)s（%(firm)s）") % {
+            "name": row["lawyer__name"],
+            "firm": row["lawyer__firm"],
+        }
     deadline = ""
     if row["deadline_due"] is not None:
         deadline = deadline_words(
@@ -480,7 +584,7 @@ def case_view(row: dict, today) -> CaseView:
         number=row["number"],
         claims=claims_display(row["claims"]),
         state_label=str(Case.WORKER_LABELS[state]),
-        updated=timezone.localtime(row["updated_at"]).date(),
+        updated=date_format(timezone.localtime(row["updated_at"]).date(), "DATE_FORMAT"),
         next_step=next_step(state, row["referred_to"]),
         deadline=deadline,
         station_name=row["station__name"],
@@ -491,4 +595,4 @@ def case_view(row: dict, today) -> CaseView:
 
 def claims_display(claims: str) -> str:
     labels = dict(ClaimType.choices)
-    return "、".join(str(labels.get(c, c)) for c in claims.split())
+    return _("、").join(str(labels.get(c, c)) for c in claims.split())

@@ -74,6 +74,10 @@ def deadline_digest() -> int:
     return send_digest()
 
 
+# "at" (local time, settings.TIME_ZONE) is not a Schedule field: setup_schedules turns
+# it into the first next_run, and django-q2 keeps the time of day from then on (DAILY
+# adds one day to next_run; catch_up is off, so a cluster that was down does not
+# replay missed days). CRON would need the croniter package, which we do not install.
 SCHEDULES += [
     {
         "name": "yizhan:deadline_reminders",
@@ -82,14 +86,18 @@ SCHEDULES += [
         "minutes": 15,
     },
     {
+        # At night, before the 08:00 digest reads the recomputed dates.
         "name": "yizhan:recompute_provisional_deadlines",
         "func": "cases.tasks.recompute_provisional_deadlines",
         "schedule_type": "D",
+        "at": "02:00",
     },
     {
+        # The coordinators read it when they start work.
         "name": "yizhan:deadline_digest",
         "func": "cases.tasks.deadline_digest",
         "schedule_type": "D",
+        "at": "08:00",
     },
 ]
 # --- end deadlines

@@ -2,7 +2,9 @@
 
 import datetime
 import re
+import unicodedata
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +14,29 @@ ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_CHECK = "10X98765432"
 
 
+def normalize_mobile(raw) -> str | None:
+    """A mainland mobile number in E.164 (+8613800138000), or None.
+
+    Accepts spaces, dashes, +86, 0086 and full-width digits. Landlines are refused:
+    the worker must be able to receive the SMS codes and notices (DESIGN §8)."""
+    text = unicodedata.normalize("NFKC", str(raw or "")).strip()
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number) or number.country_code != 86:
+        return None
+    if phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
+    # NFKC: full-width digits and Ｘ typed with a Chinese input method are still an ID.
+    return unicodedata.normalize("NFKC", value or "").strip().upper().replace(" ", "")
 
 
 def id_checksum(first17: str) -> str:

@@ -5,9 +5,6 @@ Every case is reached through cases.access.get_case_for (404 outside the user's 
 every state change goes through cases.workflow.apply_transition.
 """
 
-import datetime
-
-import phonenumbers
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,33 +32,24 @@ from .forms import (
     party_rows,
     suggests_exemption,
 )
+from .intake import recent_access_code, remember_access_code
 from .models import Case, CaseEvent, ConsentText, can_work_case
+from .triage import board_rows
+from .validators import normalize_mobile
 from .workflow import CaseChanged, TransitionRefused, apply_transition, available_transitions
 
 PAGE_SIZE = 20
-ACCESS_CODE_TTL = datetime.timedelta(minutes=30)
 
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def normalise_phone(text: str) -> str | None:
-    """A typed phone number in E.164 (+8613800138000), or None if it is not one."""
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def search_cases(queryset, text: str):
     text = (text or "").strip()
     if not text:
         return queryset
-    phone = normalise_phone(text)
+    phone = normalize_mobile(text)
     if phone:
         return queryset.filter(worker__phone=phone)
     return queryset.filter(Q(number__icontains=text) | Q(worker__name__icontains=text))
@@ -129,18 +117,15 @@ def triage(request):
         search_cases(cases, query).select_related("worker", "station").prefetch_related("parties")
     )
     page = _page(request, cases.order_by("created_at", "pk"))
-    rows = [
-        {
-            "case": case,
-            "forms": action_forms(case, request.user),
-            "exemption": suggests_exemption(case.claim_list),
-        }
-        for case in page
-    ]
     return render(
         request,
         "cases/triage.html",
-        {"page": page, "rows": rows, "q": query, "next": request.get_full_path()},
+        {
+            "page": page,
+            "rows": board_rows(request, page, request.get_full_path()),
+            "q": query,
+            "next": request.get_full_path(),
+        },
     )
 
 
@@ -161,10 +146,7 @@ def intake(request):
             form.add_error(None, _("系统尚未设置个人信息告知同意书，暂不能登记，请联系管理员。"))
         if form.is_valid() and parties.is_valid() and consent is not None:
             case, code = form.save(user=request.user, consent=consent, parties=party_rows(parties))
-            request.session[f"access_code:{case.number}"] = {
-                "code": code,
-                "at": timezone.now().isoformat(),
-            }
+            remember_access_code(request.session, case.number, code)
             return redirect("cases:receipt", number=case.number)
         status = 400
     else:
@@ -188,31 +170,15 @@ def intake(request):
 
 
 @login_required
-@require_GET
+@require_POST
 def intake_open_cases(request):
     """htmx: the open cases of the worker with this phone, as the volunteer types it."""
     access = Access.of(request.user)
     if not (access.is_volunteer or access.is_coordinator or request.user.is_superuser):
         raise Http404
-    phone = normalise_phone(request.GET.get("phone", ""))
+    phone = normalize_mobile(request.POST.get("phone", ""))
     cases = open_cases_for_phone(request.user, phone) if phone else []
     return render(request, "cases/_open_cases_notice.html", {"open_cases": cases})
-
-
-def receipt_code(session, number: str):
-    """The clear access code, only in this session and only for 30 minutes after intake."""
-    key = f"access_code:{number}"
-    stored = session.get(key)
-    if not stored:
-        return None
-    try:
-        at = datetime.datetime.fromisoformat(stored["at"])
-    except (KeyError, TypeError, ValueError):
-        at = None
-    if at is None or timezone.now() - at > ACCESS_CODE_TTL:
-        del session[key]
-        return None
-    return stored.get("code")
 
 
 @login_required
@@ -228,7 +194,7 @@ def receipt(request, number):
         "cases/receipt.html",
         {
             "case": case,
-            "access_code": receipt_code(request.session, case.number),
+            "access_code": recent_access_code(request.session, case.number),
             "pdf_url": pdf_url,
             "status_url": request.build_absolute_uri(reverse("status:start")),
             "open_cases": open_cases_for_phone(request.user, case.worker.phone, exclude=case),

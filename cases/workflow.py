@@ -89,6 +89,7 @@ def apply_transition(
             data=data or {},
         )
         schedule.after_transition(fresh, name, event, user)
-        transaction.on_commit(lambda: notify.transition_done(event.pk))
+        # robust: the state change is committed; a failing notice must not turn into a 500.
+        transaction.on_commit(lambda: notify.transition_done(event.pk), robust=True)
     case.refresh_from_db()
     return event

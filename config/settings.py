@@ -128,6 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# ModelBackend that loads the lawyer profile, nav roles and unread count with the user.
+AUTHENTICATION_BACKENDS = ["cases.auth.RequestUserBackend"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -181,12 +184,26 @@ SMS_SIGNATURE = env_str("SMS_SIGNATURE", "【驿站法援】")
 SITE_NAME = env_str("SITE_NAME", "驿站法援")
 NETWORK_NAME = env_str("NETWORK_NAME", "工会驿站法律援助网络")
 
+# The public address of the site, printed on receipts (e.g. https://legal.example.org).
+PUBLIC_URL = env_str("PUBLIC_URL").rstrip("/")
+
+# Worker status page limits. Behind a proxy, name the header that carries the client
+# address as Django sees it in request.META (nginx: "HTTP_X_REAL_IP").
+STATUS_CLIENT_IP_HEADER = env_str("STATUS_CLIENT_IP_HEADER")
+STATUS_IP_LIMIT = env_int("STATUS_IP_LIMIT", 30)
+STATUS_IP_WINDOW_MINUTES = env_int("STATUS_IP_WINDOW_MINUTES", 60)
+
 # Keyed hashes of phone numbers in logs (status lookups); defaults to SECRET_KEY.
 PHONE_HASH_KEY = env_str("PHONE_HASH_KEY", SECRET_KEY)
 
 # Internal service levels (DESIGN §5), in working days.
 SLA_LAWYER_ACCEPT_WORKDAYS = env_int("SLA_LAWYER_ACCEPT_WORKDAYS", 2)
 SLA_FIRST_CONTACT_WORKDAYS = env_int("SLA_FIRST_CONTACT_WORKDAYS", 3)
+# The occupational-injury pilot (职业伤害保障试点, DESIGN §5.6) has no settled statutory
+# time limit: the days within which the rider applies for 职业伤害确认 after the
+# accident. 30 is this site's default, not a statute (see cases/deadlines.py); set it
+# to the local pilot rules.
+OCCUPATIONAL_APPLICATION_DAYS = env_int("OCCUPATIONAL_APPLICATION_DAYS", 30)
 # Years beyond the chinesecalendar package whose State Council schedule an admin has
 # entered in full as holiday overrides (e.g. "2027"); see cases/workdays.py.
 HOLIDAY_SCHEDULE_COMPLETE_YEARS = [int(y) for y in env_list("HOLIDAY_SCHEDULE_COMPLETE_YEARS")]
@@ -204,6 +221,9 @@ Q_CLUSTER = {
     "catch_up": False,
     "label": _("任务队列"),
     "sync": env_bool("Q_SYNC"),
+    # Task arguments can carry personal data: by default keep no record of
+    # successful tasks; failures stay visible in the admin.
+    "save_limit": env_int("Q_SAVE_LIMIT", -1),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

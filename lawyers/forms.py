@@ -33,6 +33,14 @@ class AvailabilityForm(forms.ModelForm):
         model = Lawyer
         fields = ["on_leave_until", "capacity"]
 
+    def save(self, commit=True):
+        # Only these two columns: the router updates last_assigned_at on the same row
+        # concurrently, and a full-row save would write back a stale value.
+        lawyer = super().save(commit=False)
+        if commit:
+            lawyer.save(update_fields=self._meta.fields)
+        return lawyer
+
     def clean_on_leave_until(self):
         value = self.cleaned_data["on_leave_until"]
         if value and value < timezone.localdate():

@@ -81,7 +81,7 @@ class Lawyer(models.Model):
 
     def get_specialties_display(self) -> str:
         labels = dict(ClaimType.choices)
-        return "、".join(str(labels.get(s, s)) for s in self.specialties)
+        return _("、").join(str(labels.get(s, s)) for s in self.specialties)
 
 
 class ServiceRegion(models.Model):

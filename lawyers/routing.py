@@ -107,7 +107,7 @@ class Suggestion:
     @property
     def claims_label(self) -> str:
         labels = dict(ClaimType.choices)
-        return "、".join(str(labels.get(c, c)) for c in self.claims)
+        return _("、").join(str(labels.get(c, c)) for c in self.claims)
 
     @property
     def explanation(self) -> str:

@@ -121,7 +121,7 @@ class Station(models.Model):
 
     def get_services_display(self) -> str:
         labels = dict(Service.choices)
-        return "、".join(str(labels.get(s, s)) for s in self.services)
+        return _("、").join(str(labels.get(s, s)) for s in self.services)
 
 
 class Membership(models.Model):

@@ -486,3 +486,13 @@ def test_a_station_in_another_district_is_served_by_a_province_wide_lawyer(world
     case = make_case(station, state=Case.State.ACCEPTED)
     assert [s.lawyer for s in assignment.suggest(case)] == [yunnan]
     assert km.lawyer not in [s.lawyer for s in assignment.suggest(case)]
+
+
+@pytest.mark.django_db
+def test_the_assign_page_of_a_case_not_yet_accepted_sends_the_coordinator_back(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer)
+    client.force_login(bj.coordinator)
+    response = client.get(reverse("cases:assign", args=[case.number]))
+    assert response.status_code == 302 and response.url == case.get_absolute_url()
+    assert not case.assignments.exists()

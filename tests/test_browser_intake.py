@@ -12,17 +12,6 @@ from tests.helpers import browser_login, make_consent
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 @pytest.mark.django_db(transaction=True)
 def test_volunteer_fixes_a_bad_phone_and_the_coordinator_accepts_the_case(new_page, world):
     make_consent()

@@ -15,17 +15,6 @@ Kind = Document.Kind
 LIST = "/cases/closing-reports/"
 
 
-@pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 def login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
     return client
@@ -115,6 +104,14 @@ def test_an_empty_selection_is_explained_and_the_search_is_kept(client, world):
     assert "请至少选择一个可生成结案报告的案件" in page
     assert 'value="悟空"' in page
     assert not DocumentBatch.objects.exists()
+
+
+def test_an_absurd_case_id_is_ignored_not_a_500(client, world):
+    response = login(client, world.beijing.coordinator).post(
+        LIST, {"case": ["99999999999999999999999", "-1", "x"]}
+    )
+    assert response.status_code == 200
+    assert "请至少选择一个可生成结案报告的案件" in response.content.decode()
 
 
 def test_someone_elses_batch_is_404(client, world, django_capture_on_commit_callbacks):

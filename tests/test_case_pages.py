@@ -12,17 +12,6 @@ from cases.models import Case, CaseEvent
 from tests.helpers import PASSWORD, make_case, make_station, make_volunteer
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 def login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
 

@@ -104,10 +104,14 @@ def test_every_rule_in_the_design_table_is_defined_with_a_citation():
         "sla.lawyer_accept",
         "sla.first_contact",
     }
-    assert set(RULES) == design
+    pilot = {"occupational.application"}  # DESIGN §5.6: not statutory, configurable
+    assert set(RULES) == design | pilot
+    assert deadlines.PILOT_RULES == pilot
     for rule in RULES.values():
         assert rule.citation and rule.binds in {"worker", "agency", "lawyer"}
-        if not rule.code.startswith("sla."):
+        if rule.pilot:
+            assert "非法定" in str(rule.citation)
+        elif not rule.code.startswith("sla."):
             assert "第" in str(rule.citation) and "条" in str(rule.citation)
 
 
@@ -219,6 +223,13 @@ def test_tort_suspension_runs_at_least_six_months_after_the_obstacle_ends():
     assert result.due == D(2026, 11, 25)
 
 
+def test_enforcement_suspension_also_runs_six_months_after_the_obstacle_ends():
+    # 民事诉讼法 250 applies the limitation rules, so 民法典 194 II's tail applies.
+    result = due("civil.enforcement", D(2024, 6, 3), suspended_days=10, resumed_on=D(2026, 5, 20))
+    # 2 years + 10 days = 2026-06-13 (Sat); six months from 05-20 is 11-20 (Fri).
+    assert result.due == D(2026, 11, 20)
+
+
 def test_the_accident_starts_injury_deadlines_only_for_injury_claims():
     assert {r.code for r in rules_for_trigger("accident", ["injury"])} == {
         "injury.employer_application",
@@ -226,6 +237,33 @@ def test_the_accident_starts_injury_deadlines_only_for_injury_claims():
     }
     assert {r.code for r in rules_for_trigger("accident", ["tort"])} == {"civil.tort_limitation"}
     assert rules_for_trigger("accident", ["wage"]) == []
+
+
+def test_the_accident_starts_the_pilot_limit_only_for_occupational_injury_claims():
+    assert [r.code for r in rules_for_trigger("accident", ["occupational"])] == [
+        "occupational.application"
+    ]
+    assert {r.code for r in rules_for_trigger("accident", ["occupational", "tort"])} == {
+        "occupational.application",
+        "civil.tort_limitation",
+    }
+    assert "occupational.application" not in {
+        r.code for r in rules_for_trigger("accident", ["injury"])
+    }
+
+
+def test_the_occupational_injury_pilot_limit_defaults_to_thirty_days_and_comes_from_settings(
+    settings,
+):
+    rule = get_rule("occupational.application")
+    assert (rule.period, rule.unit, rule.binds, rule.pilot) == (30, "days", "worker", True)
+    # 30 days from Mon 2026-11-02: Wed 12-02.
+    assert compute("occupational.application", D(2026, 11, 2), CAL).due == D(2026, 12, 2)
+    settings.OCCUPATIONAL_APPLICATION_DAYS = 90
+    assert get_rule("occupational.application").period == 90
+    # 90 days from 11-02: Sun 2027-01-31 → Mon 02-01, provisional (2027 not yet known).
+    result = compute("occupational.application", D(2026, 11, 2), CAL)
+    assert (result.raw_end, result.due, result.provisional) == (D(2027, 1, 31), D(2027, 2, 1), True)
 
 
 def test_explanation_names_rule_article_raw_end_roll_and_provisional():

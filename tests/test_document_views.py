@@ -4,7 +4,6 @@ POST for every generation, private files streamed with an audit event."""
 import datetime
 import subprocess
 
-import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -14,17 +13,6 @@ from cases.models import Case, CaseEvent, Document
 from tests.helpers import PASSWORD, make_case
 
 Kind = Document.Kind
-
-
-@pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
 
 
 def login(client, user):

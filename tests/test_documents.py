@@ -14,23 +14,12 @@ import time_machine
 from django.db import connection
 
 from cases import documents
+from cases.intake import recent_access_code
 from cases.models import Case, CaseEvent, Document, Party
 from lawyers.models import ClaimType
 from tests.helpers import make_case
 
 Kind = Document.Kind
-
-
-@pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-    return tmp_path / "private"
 
 
 def pdf_text(data: bytes, *, first=None, last=None, layout=False) -> str:
@@ -362,14 +351,18 @@ def test_the_access_code_is_printed_on_the_handed_out_receipt_but_never_stored(w
 def test_the_session_code_prints_only_within_30_minutes_of_intake(world):
     case = make_case(world.beijing.station, world.beijing.volunteer)
     intake_at = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
-    session = {f"access_code:{case.number}": {"code": "12345678", "at": intake_at.isoformat()}}
+
+    def session():
+        return {f"access_code:{case.number}": {"code": "12345678", "at": intake_at.isoformat()}}
+
     later = intake_at + datetime.timedelta(minutes=29)
-    assert documents.session_access_code(session, case, now=later) == "12345678"
+    assert recent_access_code(session(), case.number, now=later) == "12345678"
     too_late = intake_at + datetime.timedelta(minutes=31)
-    assert documents.session_access_code(session, case, now=too_late) is None
-    assert documents.session_access_code({}, case, now=later) is None
+    assert recent_access_code(session(), case.number, now=too_late) is None
+    assert recent_access_code({}, case.number, now=later) is None
     broken = {f"access_code:{case.number}": {"code": "1", "at": "yesterday"}}
-    assert documents.session_access_code(broken, case, now=later) is None
+    assert recent_access_code(broken, case.number, now=later) is None
+    assert broken == {}  # a stale or broken entry is dropped from the session
 
 
 # --- who may generate what, and when -----------------------------------------------------

@@ -52,6 +52,44 @@ def test_intake_of_a_traffic_accident_starts_the_tort_limitation(world):
     assert case.deadlines.get(rule="civil.tort_limitation").due_date == D(2028, 3, 1)
 
 
+@time_machine.travel(MONDAY, tick=False)
+def test_intake_of_an_occupational_injury_starts_the_configurable_pilot_limit(world, settings):
+    settings.OCCUPATIONAL_APPLICATION_DAYS = 60
+    case = make_case(
+        world.beijing.station, claims=[ClaimType.OCCUPATIONAL], incident_date=D(2026, 11, 2)
+    )
+    assert case.milestones.get().kind == Milestone.Kind.ACCIDENT
+    assert open_rules(case) == ["occupational.application"]
+    deadline = case.deadlines.get()
+    # 60 days from 11-02: Fri 2027-01-01, on weekends alone (2027 not yet known): provisional.
+    assert (deadline.due_date, deadline.binds, deadline.provisional) == (
+        D(2027, 1, 1),
+        "worker",
+        True,
+    )
+    assert "非法定" in deadline.citation
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_the_case_page_says_a_pilot_limit_is_not_settled_law(client, world):
+    case = make_case(
+        world.beijing.station,
+        state=Case.State.IN_PROGRESS,
+        lawyer=world.beijing.lawyer,
+        claims=[ClaimType.OCCUPATIONAL, ClaimType.TORT],
+        incident_date=D(2026, 11, 2),
+    )
+    client.force_login(world.beijing.lawyer.user)
+    page = client.get(case.get_absolute_url()).content.decode()
+    panel = page[page.index('id="deadlines-panel"') :]
+    pilot = panel[panel.index('data-rule="occupational.application"') :]
+    pilot = pilot[: pilot.index("</li>")]
+    assert "2026-12-02" in pilot and "试点政策期限，以当地规定为准" in pilot
+    # The statutory tort limitation next to it carries no such notice.
+    tort = panel[panel.index('data-rule="civil.tort_limitation"') :]
+    assert "试点政策期限" not in tort[: tort.index("</li>")]
+
+
 def test_a_wage_claim_without_an_accident_starts_nothing_at_intake(world):
     case = make_case(world.beijing.station, claims=[ClaimType.WAGE])
     assert not case.milestones.exists() and not case.deadlines.exists()
@@ -139,6 +177,31 @@ def test_withdrawing_waives_every_open_deadline(world):
     apply_transition(case, "withdraw", world.admin, reason="劳动者已与单位和解")
     assert open_rules(case) == []
     assert set(case.deadlines.values_list("status", flat=True)) == {"waived"}
+
+
+def test_withdrawing_while_assigned_marks_the_unanswered_offer_withdrawn(world):
+    from cases.assignment import assign_case
+    from cases.models import Assignment
+
+    case = make_case(world.beijing.station, state=Case.State.ACCEPTED)
+    assign_case(case, world.beijing.lawyer, world.beijing.coordinator)
+    offer = case.assignments.get()
+    assert offer.status == Assignment.Status.PENDING
+    apply_transition(case, "withdraw", world.beijing.coordinator, reason="劳动者已与平台和解")
+    offer.refresh_from_db()
+    assert (offer.status, offer.reason) == (Assignment.Status.WITHDRAWN, "劳动者已与平台和解")
+    assert offer.responded_at is not None
+    assert not case.assignments.filter(status=Assignment.Status.PENDING).exists()
+
+
+def test_withdrawing_after_the_lawyer_accepted_keeps_the_accepted_offer(world):
+    from cases.models import Assignment
+
+    case = make_case(world.beijing.station, state=Case.State.IN_PROGRESS)
+    before = list(case.assignments.values_list("status", flat=True))
+    apply_transition(case, "withdraw", world.admin, reason="劳动者本人要求撤回")
+    assert list(case.assignments.values_list("status", flat=True)) == before
+    assert Assignment.Status.WITHDRAWN not in before
 
 
 def test_annotate_next_deadline_gives_the_nearest_open_worker_side_deadline(world):
@@ -301,6 +364,31 @@ def test_only_limitation_periods_can_be_interrupted(client, world):
     assert response.status_code == 404
 
 
+def test_the_year_to_apply_for_injury_recognition_can_be_paused_but_not_restarted(client, world):
+    case = in_progress(world)  # an injury case: intake started the one-year clock
+    deadline = case.deadlines.get(rule="injury.worker_application")
+    client.force_login(world.beijing.lawyer.user)
+    page = client.get(reverse("cases:deadline_detail", args=[case.number, deadline.pk]))
+    body = page.content.decode()
+    assert 'value="suspend"' in body and 'value="interrupt"' not in body
+    url = reverse("cases:deadline_limitation", args=[case.number, deadline.pk])
+    response = client.post(url, {"action": "interrupt", "date": "2026-11-20", "reason": "x"})
+    assert "请选择事件" in response.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.restarted_on is None
+
+
+def test_an_expired_limitation_period_is_not_revived_by_a_later_interruption(world):
+    case = in_progress(world)
+    schedule.record_milestone(case, "knew_infringement", D(2024, 3, 10), world.admin)
+    deadline = case.deadlines.get(rule="labor.arbitration_limitation")
+    assert deadline.due_date == D(2025, 3, 10)
+    with pytest.raises(ValueError, match="届满"):
+        schedule.interrupt_deadline(deadline, on=D(2025, 6, 1), user=world.admin, reason="催告")
+    deadline.refresh_from_db()
+    assert (deadline.restarted_on, deadline.due_date) == (None, D(2025, 3, 10))
+
+
 def test_extension_is_applied_where_the_statute_allows_it(world):
     case = in_progress(world)
     schedule.record_milestone(case, "arbitration_accepted", D(2026, 3, 2), world.admin)
@@ -342,3 +430,14 @@ def test_a_local_override_in_a_known_year_moves_an_open_deadline(world):
     HolidayOverride.objects.create(date=D(2026, 11, 25), kind="restday", note="地方调整（测试）")
     schedule.recompute_provisional()
     assert case.deadlines.get(rule="labor.suit_after_award").due_date == D(2026, 11, 26)
+
+
+def test_a_performance_date_decades_ahead_is_refused_not_a_500(client, world):
+    case = in_progress(world)
+    client.force_login(world.beijing.lawyer.user)
+    url = reverse("cases:milestone_add", args=[case.number])
+    for typo in ("9999-12-31", "3000-06-01"):
+        response = client.post(url, {"kind": "performance_due", "date": typo})
+        assert response.status_code == 200
+        assert "日期太远" in response.content.decode()
+    assert not case.milestones.filter(kind="performance_due").exists()

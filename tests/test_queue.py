@@ -325,3 +325,29 @@ def test_the_availability_page_is_only_for_lawyers(client, world):
     assert client.get(reverse("lawyers:availability")).status_code == 404
     login(client, world.beijing.lawyer.user)
     assert "休假与容量" in client.get(reverse("lawyers:availability")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_queue_page_runs_four_queries(client, lawyer, django_assert_num_queries):
+    """Session; the user with the lawyer profile, nav roles and unread count
+    (cases.auth.RequestUserBackend); the section counts; the rows."""
+    case_for(lawyer)
+    case_for(lawyer, state=Case.State.ASSIGNED)
+    login(client, lawyer.user)
+    with django_assert_num_queries(4):
+        html = client.get(reverse(QUEUE)).content.decode()
+    assert "待接案 1" in html and "办理中 1" in html and 'href="/cases/queue/"' in html
+
+
+@pytest.mark.django_db
+def test_the_bell_and_the_navigation_come_with_the_user(client, world, lawyer):
+    from cases.models import Notification
+
+    Notification.objects.create(user=lawyer.user, message="新案件")
+    login(client, lawyer.user)
+    html = client.get(reverse(QUEUE)).content.decode()
+    assert 'data-testid="unread-count">1<' in html
+    assert reverse("cases:queue") in html and reverse("cases:triage") not in html
+    login(client, world.beijing.coordinator)
+    html = client.get(reverse("cases:triage")).content.decode()
+    assert reverse("cases:assignment_board") in html and 'data-testid="unread-count"' not in html

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, connections
 
 from cases import reminders, schedule
@@ -162,10 +163,7 @@ def test_a_failed_email_is_retried_on_the_next_sweep_and_nothing_else_repeats(
     assert len(mail.outbox) == 1
 
 
-class FailingBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class FailingBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError("smtp down")
 
@@ -189,13 +187,80 @@ def test_a_sweep_that_dies_mid_chunk_loses_nothing_and_duplicates_nothing(
     assert Reminder.objects.count() == 4 and SmsMessage.objects.count() == 1
 
 
+def in_progress_with_award(world, awarded_on, region="beijing"):
+    place = getattr(world, region)
+    case = make_case(
+        place.station, state=Case.State.IN_PROGRESS, lawyer=place.lawyer, claims=["wage"]
+    )
+    schedule.record_milestone(case, "award_received", awarded_on, world.admin)
+    return case
+
+
+def digest_notes():
+    return Notification.objects.filter(dedupe_key__startswith="digest:")
+
+
 def test_the_coordinators_digest_goes_once_a_day(case_with_award, world):
     assert reminders.send_digest(TODAY) == 1
     digest = mail.outbox[-1]
     assert digest.to == ["coord@example.com"] and case_with_award.number in digest.body
     assert reminders.send_digest(TODAY) == 0
-    # Next threshold (3 days left) on 11-29: a new digest.
+    # The next day: the day's overview again, though no threshold was crossed.
     assert reminders.send_digest(D(2026, 11, 29)) == 1
+    assert len(mail.outbox) == 2
+    assert digest_notes().filter(user=world.beijing.coordinator).count() == 2
+
+
+def test_the_digest_is_an_overview_of_the_region_overdue_due_today_and_this_week(
+    case_with_award, world
+):
+    monday = D(2026, 11, 30)
+    overdue = in_progress_with_award(world, D(2026, 10, 1))  # due Fri 10-16: long overdue
+    today = in_progress_with_award(world, D(2026, 11, 15))  # due Mon 11-30
+    later = in_progress_with_award(world, D(2026, 11, 25))  # due Thu 12-10: beyond the week
+    elsewhere = in_progress_with_award(world, D(2026, 11, 15), region="kunming")
+    assert reminders.send_digest(monday) == 2  # Beijing's coordinator and Kunming's (no email)
+    (digest,) = mail.outbox
+    body = digest.body
+    assert "逾期 1 项，今天届满 1 项，7 天内届满 1 项" in digest.subject
+    assert body.index("已逾期（1）") < body.index(overdue.number) < body.index("今天届满（1）")
+    assert body.index(today.number) < body.index(case_with_award.number)
+    assert "未来 7 天内届满（1）" in body and "已逾期 45 天" in body
+    assert later.number not in body and elsewhere.number not in body
+    kunming = digest_notes().get(user=world.kunming.coordinator)
+    assert "今天届满 1 项" in kunming.message and kunming.url == "/cases/deadlines/"
+
+
+def test_coordinators_with_nothing_to_report_get_no_digest(world):
+    world.beijing.coordinator.email = "coord@example.com"
+    world.beijing.coordinator.save()
+    in_progress_with_award(world, D(2026, 11, 25))  # due 12-10: not this week
+    assert reminders.send_digest(TODAY) == 0
+    assert mail.outbox == [] and not digest_notes().exists()
+
+
+def test_a_coordinator_without_email_gets_the_digest_in_the_app_only(case_with_award, world):
+    world.beijing.coordinator.email = ""
+    world.beijing.coordinator.save()
+    assert reminders.send_digest(TODAY) == 1
+    assert mail.outbox == []
+    assert "7 天内届满 1 项" in digest_notes().get(user=world.beijing.coordinator).message
+
+
+def test_a_digest_already_claimed_by_another_worker_is_not_sent_again(case_with_award, world):
+    coordinator = world.beijing.coordinator
+    Notification.objects.create(
+        user=coordinator, message="x", dedupe_key=reminders.digest_key(coordinator.pk, TODAY)
+    )
+    assert reminders.send_digest(TODAY) == 0 and mail.outbox == []
+
+
+def test_a_failed_digest_email_gives_the_day_back_for_a_rerun(case_with_award, world, settings):
+    settings.EMAIL_BACKEND = "tests.test_reminders.FailingBackend"
+    assert reminders.send_digest(TODAY) == 0
+    assert not digest_notes().exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert reminders.send_digest(TODAY) == 1 and len(mail.outbox) == 1
 
 
 def test_the_recurring_jobs_are_declared_in_code_and_set_up_idempotently():
@@ -212,6 +277,88 @@ def test_the_recurring_jobs_are_declared_in_code_and_set_up_idempotently():
     call_command("setup_schedules")
     assert Schedule.objects.filter(name="yizhan:deadline_reminders").count() == 1
     assert Schedule.objects.get(name="yizhan:deadline_reminders").minutes == 15
+
+
+def test_the_sql_threshold_is_the_same_as_threshold_for(case_with_award):
+    deadline = suit(case_with_award)
+    for days in range(-9, 10):
+        today = deadline.due_date - datetime.timedelta(days=days)
+        annotated = (
+            Deadline.objects.filter(pk=deadline.pk)
+            .annotate(t=reminders.threshold_sql(today))
+            .values_list("t", flat=True)
+            .get()
+        )
+        assert annotated == reminders.threshold_for(days), days
+
+
+def test_a_lawyer_gets_one_email_listing_every_deadline_the_sweep_found(case_with_award, world):
+    overdue = in_progress_with_award(world, D(2026, 11, 12))  # due Fri 11-27
+    soon = in_progress_with_award(world, D(2026, 11, 15))  # due Mon 11-30
+    counts = reminders.sweep(TODAY)
+    assert counts == {"in_app": 6, "email": 3, "sms": 3}
+    (email,) = mail.outbox
+    assert email.to == ["lawyer@example.com"]
+    assert "3 个期限需要办理" in email.subject and "2026-11-27" in email.subject
+    body = email.body
+    # Most urgent first, each under its heading.
+    assert body.index("已逾期") < body.index(overdue.number) < body.index("3 天内届满")
+    assert body.index(soon.number) < body.index("7 天内届满") < body.index(case_with_award.number)
+    assert Reminder.objects.filter(channel="email").count() == 3
+    assert SmsMessage.objects.filter(template="deadline_reminder").count() == 3
+
+
+def test_a_failed_email_gives_back_every_reminder_it_listed(case_with_award, world, settings):
+    in_progress_with_award(world, D(2026, 11, 15))
+    settings.EMAIL_BACKEND = "tests.test_reminders.FailingBackend"
+    assert reminders.sweep(TODAY) == {"in_app": 4, "sms": 2}
+    assert not Reminder.objects.filter(channel="email").exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert reminders.sweep(TODAY) == {"email": 2}
+    assert len(mail.outbox) == 1 and SmsMessage.objects.count() == 2
+
+
+def test_a_second_sweep_reads_nothing_it_already_sent(
+    case_with_award, world, django_assert_num_queries
+):
+    in_progress_with_award(world, D(2026, 11, 15))
+    reminders.sweep(TODAY)
+    assert not reminders.unsent_deadlines(TODAY).exists()
+    with django_assert_num_queries(1):
+        assert reminders.sweep(TODAY) == {}
+
+
+def test_a_newly_assigned_lawyer_hears_of_a_deadline_already_reminded(case_with_award, world):
+    from cases.assignment import reassign_case
+    from tests.helpers import make_lawyer
+
+    reminders.sweep(TODAY)
+    other = make_lawyer(regions=["110105"], email="other@example.com")
+    reassign_case(case_with_award, other, world.beijing.coordinator, reason="原律师出差")
+    assert reminders.sweep(TODAY) == {"in_app": 1, "email": 1, "sms": 1}
+    assert mail.outbox[-1].to == ["other@example.com"]
+    assert reminder_notes().filter(user=other.user).count() == 1
+    # The coordinator heard of this threshold already.
+    assert reminder_notes().filter(user=world.beijing.coordinator).count() == 1
+
+
+def test_a_pilot_deadline_reminder_says_it_is_not_settled_law(world):
+    world.beijing.lawyer.email = "lawyer@example.com"
+    world.beijing.lawyer.save()
+    case = make_case(
+        world.beijing.station,
+        state=Case.State.IN_PROGRESS,
+        lawyer=world.beijing.lawyer,
+        claims=["occupational"],
+        incident_date=D(2026, 11, 2),
+    )
+    assert case.deadlines.get(rule="occupational.application").due_date == D(2026, 12, 2)
+    assert reminders.sweep(TODAY)["email"] == 1
+    assert "试点政策期限，以当地规定为准" in mail.outbox[0].body
+    assert (
+        "试点政策期限，以当地规定为准"
+        in reminder_notes().get(user=world.beijing.lawyer.user).message
+    )
 
 
 @time_machine.travel(NOON, tick=False)
@@ -338,6 +485,7 @@ def _cluster_env():
         Q_SYNC="0",
         Q_CLUSTER_NAME="yizhan_deadline_test",
         Q_WORKERS="2",
+        Q_SAVE_LIMIT="1000",  # the test counts finished sweeps from their saved results
         LOG_LEVEL="WARNING",
     )
     return env

@@ -9,6 +9,7 @@ PROD = {
     "SECRET_KEY": "x8#kq2!vLr9pZ0mW4tYb7nC1eJ5hG3uA6sD8fQ2wE9rT7yU1iO",
     "ALLOWED_HOSTS": "legal.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://legal.example.org",
+    "STATUS_CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
 }
 
 
@@ -44,6 +45,14 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_when_the_status_page_cannot_see_client_addresses():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PROD, "STATUS_CLIENT_IP_HEADER": ""}
+    )
+    assert result.returncode != 0
+    assert "yizhan.W001" in result.stdout + result.stderr
 
 
 def test_local_defaults_run_with_no_configuration():

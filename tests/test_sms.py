@@ -265,3 +265,27 @@ def test_admin_lists_failed_messages_and_retries_them(
     failed.refresh_from_db()
     assert failed.status == SmsMessage.Status.SENT
     assert failed.sent_at is not None and failed.sent_at <= timezone.now()
+
+
+@pytest.mark.django_db
+def test_a_code_handed_to_a_real_gateway_is_masked_in_the_stored_copy(settings, capsys):
+    settings.SMS_BACKEND = "console"
+    message = sms.send_sms(
+        "+8613800138000",
+        "case_received",
+        {"number": "110105-2026-00007", "access_code": "20261128"},
+    )
+    sms.deliver(message.pk)
+    message.refresh_from_db()
+    assert message.status == SmsMessage.Status.SENT
+    assert "20261128" not in message.body and "********" in message.body
+    assert "110105-2026-00007" in message.body
+
+
+@pytest.mark.django_db
+def test_with_the_outbox_backend_the_code_stays_readable_for_testers(settings):
+    settings.SMS_BACKEND = "outbox"
+    message = sms.send_sms("+8613800138000", "status_code", {"code": "482913"})
+    sms.deliver(message.pk)
+    message.refresh_from_db()
+    assert "482913" in message.body

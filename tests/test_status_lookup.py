@@ -348,13 +348,14 @@ def test_the_cases_page_runs_the_same_few_queries_for_one_case_or_twelve(
     make_case(world.beijing.station, worker={"phone": OTHER_PHONE})
     ask(PHONE)
     enter(client, sms_code())
-    # the session, then one query for the cases with station, lawyer and nearest deadline
-    with django_assert_num_queries(2):
+    # One query for the cases with station, lawyer and nearest deadline: the status
+    # session is a signed cookie, so no session row is read.
+    with django_assert_num_queries(1):
         assert client.get(reverse("status:cases")).status_code == 200
     client.post(reverse("status:logout"))
     ask(OTHER_PHONE)
     enter(client, sms_code(OTHER_PHONE))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert client.get(reverse("status:cases")).status_code == 200
 
 
@@ -392,14 +393,17 @@ def test_step_two_and_three_without_step_one_go_back_to_the_start(client):
 
 
 @pytest.mark.django_db
-def test_the_outbox_page_exists_only_in_debug(client, settings, world):
+def test_the_outbox_page_exists_only_in_debug_and_only_for_staff(
+    client, admin_client, settings, world
+):
     SmsMessage.objects.create(
         phone=PHONE, template="status_code", body="您的案件查询验证码为424242"
     )
     settings.DEBUG = False
-    assert client.get(reverse("status:outbox")).status_code == 404
+    assert admin_client.get(reverse("status:outbox")).status_code == 404
     settings.DEBUG = True
-    page = client.get(reverse("status:outbox"), {"q": "13912345678"}).content.decode()
+    assert client.get(reverse("status:outbox")).status_code == 404
+    page = admin_client.get(reverse("status:outbox"), {"q": "13912345678"}).content.decode()
     assert "424242" in page and "139****5678" in page and "13912345678\n" not in page
 
 
@@ -459,3 +463,35 @@ def test_wrong_codes_sent_at_once_never_get_more_than_five_tries():
         assert challenge.failed_attempts == status.MAX_ATTEMPTS
         assert any("锁定" in r for r in results)
     assert not StatusLookup.objects.filter(outcome__in=["code_ok", "receipt_ok"]).exists()
+
+
+@pytest.mark.django_db
+def test_the_status_cookie_is_signed_and_a_forged_or_altered_one_opens_nothing(client, ask, world):
+    from django.core import signing
+
+    make_case(world.beijing.station, worker={"phone": PHONE})
+    other = make_case(world.beijing.station, worker={"phone": OTHER_PHONE})
+    ask(PHONE)
+    enter(client, sms_code())
+    cookie = client.cookies[status.STATUS_COOKIE]
+    assert cookie["httponly"] and cookie["path"] == reverse("status:start")
+    assert PHONE[3:] not in cookie.value  # only the keyed hash of the number
+    genuine = cookie.value
+    forged = signing.dumps({"h": "x", "w": [other.worker_id]}, salt="another purpose")
+    altered = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
+    for value in (forged, altered, "not a cookie"):
+        client.cookies[status.STATUS_COOKIE] = value
+        response = client.get(reverse("status:cases"))
+        assert response.status_code == 302 and response["Location"] == reverse("status:start")
+    client.cookies[status.STATUS_COOKIE] = genuine
+    assert client.get(reverse("status:cases")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_exiting_deletes_the_status_cookie(client, ask, world):
+    make_case(world.beijing.station, worker={"phone": PHONE})
+    ask(PHONE)
+    enter(client, sms_code())
+    response = client.post(reverse("status:logout"))
+    assert response.cookies[status.STATUS_COOKIE].value == ""
+    assert response.cookies[status.STATUS_COOKIE]["max-age"] == 0

@@ -17,7 +17,7 @@ FORM_DATA = {
         "outcome_note": "调解",
     },
     "reopen": {"reason": "对方未按调解协议付款"},
-    "close": {},
+    "close": {"confirm_waive": "on"},
 }
 
 TARGET = {
@@ -254,6 +254,26 @@ def test_closing_needs_a_closing_report(client, world):
 
 
 @pytest.mark.django_db
+def test_closing_with_open_worker_deadlines_needs_an_explicit_confirmation(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, state="resolved", lawyer=bj.lawyer)
+    make_document(case, kind="closing_report")
+    open_deadlines = case.deadlines.filter(status="open", binds="worker")
+    assert open_deadlines.exists()  # the injury clock started at intake
+    login(client, bj.coordinator)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "仍在进行的我方期限" in page and open_deadlines[0].citation in page
+    response = post(client, case, "close", confirm_waive="")
+    assert response.status_code == 400
+    assert "请确认无需办理后再归档" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == Case.State.RESOLVED and open_deadlines.exists()
+    assert post(client, case, "close", confirm_waive="on").status_code == 302
+    case.refresh_from_db()
+    assert case.state == Case.State.CLOSED and not open_deadlines.exists()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "claims, preselected",
     [
@@ -434,3 +454,49 @@ def test_a_lawyer_can_withdraw_only_their_own_case(client, world):
     case = make_case(bj.station, bj.volunteer, state="in_progress", lawyer=other)
     login(client, bj.lawyer.user)
     assert post(client, case, "withdraw").status_code == 404
+
+
+@pytest.mark.django_db
+def test_each_triage_card_acts_on_its_own_case(client, world):
+    bj = world.beijing
+    first = make_case(bj.station, bj.volunteer, claims=["wage"])
+    second = make_case(bj.station, bj.volunteer, claims=["wage"])
+    login(client, bj.coordinator)
+    page = client.get(reverse("cases:triage"), {"q": ""}).content.decode()
+    for case in (first, second):
+        card = page.split(f'id="case-{case.number}"', 1)[1].split("</article>", 1)[0]
+        assert reverse("cases:transition", args=[case.number, "refer"]) in card
+        assert f'id="c{case.pk}-refer-to"' in card and f'for="c{case.pk}-refer-to"' in card
+        assert "000000-0000-00000" not in card and "case-x" not in card
+
+
+@pytest.mark.django_db
+def test_the_triage_board_runs_the_same_queries_for_2_or_20_cases(
+    client, world, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bj = world.beijing
+    claims = [["wage"], ["tort"], ["consult"]]
+    for i in range(2):
+        make_case(
+            bj.station,
+            bj.volunteer,
+            claims=claims[i % 3],
+            parties=[{"kind": "employer", "name": "甲公司"}],
+        )
+    login(client, bj.coordinator)
+    client.get(reverse("cases:triage"))
+    with CaptureQueriesContext(connection) as two:
+        client.get(reverse("cases:triage"))
+    for i in range(18):
+        make_case(
+            bj.station,
+            bj.volunteer,
+            claims=claims[i % 3],
+            parties=[{"kind": "employer", "name": "乙公司"}],
+        )
+    with django_assert_num_queries(len(two)):
+        page = client.get(reverse("cases:triage")).content.decode()
+    assert page.count('class="card triage-card"') == 20

@@ -28,6 +28,7 @@ def case_deadlines(case, user):
             "days_left": (d.due_date - today).days,
             "limitation": d.rule in rules.LIMITATION_RULES,
             "note": rule.note if rule else "",
+            "pilot": d.rule in rules.PILOT_RULES,
         }
         (rows if d.status == "open" else closed).append(row)
     rows.sort(key=lambda r: (BINDS_ORDER.get(r["deadline"].binds, 9), r["deadline"].due_date))
@@ -38,6 +39,17 @@ def case_deadlines(case, user):
         "can_edit": user.is_authenticated and can_edit_deadlines(case, user),
         "today": today,
     }
+
+
+@register.filter
+def pilot_rule(code):
+    """True for a pilot-policy deadline (shown with "试点政策期限，以当地规定为准")."""
+    return code in rules.PILOT_RULES
+
+
+@register.simple_tag
+def pilot_notice():
+    return rules.PILOT_NOTICE
 
 
 @register.filter
@@ -59,6 +71,10 @@ def unread_notifications(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
+    # cases.auth.RequestUserBackend loads the count with the user: no query here.
+    loaded = getattr(user, "unread_notifications", None)
+    if loaded is not None:
+        return loaded
     cached = getattr(request, "_unread_notifications", None)
     if cached is None:
         from cases.models import Notification
