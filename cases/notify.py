@@ -7,7 +7,9 @@ queue lost. Every message carries a dedupe key derived from the event, so runnin
 handlers twice sends once.
 """
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from .models import CaseEvent, Notification
 
@@ -32,6 +34,13 @@ def transition_done(event_id: int) -> None:
 
 
 def send_transition_notices(event_id: int) -> None:
+    # Stored messages are read later by other people: write them in the site's language,
+    # not in the language of whoever clicked the button.
+    with translation.override(settings.LANGUAGE_CODE):
+        _send_transition_notices(event_id)
+
+
+def _send_transition_notices(event_id: int) -> None:
     event = CaseEvent.objects.select_related(
         "case__worker", "case__lawyer__user", "case__station"
     ).get(pk=event_id)

@@ -35,7 +35,7 @@ import urllib.request
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
 
@@ -84,6 +84,13 @@ class SmsError(Exception):
 
 
 def render(template: str, params: dict | None = None) -> str:
+    # Workers read Chinese, whatever language the staff member who triggered the
+    # message has chosen for their own screen.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(template, params)
+
+
+def _render(template: str, params: dict | None = None) -> str:
     text = str(TEMPLATES.get(template, template)).format(**(params or {}))
     return f"{text}{settings.SMS_SIGNATURE}"
 

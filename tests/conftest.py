@@ -23,6 +23,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def site_language(settings):
+    """Each test starts in the site's language: a request in English must not leak the
+    active translation into the next test run by the same worker thread."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     """Every test stores attachments and documents under its own tmp_path, never in var/."""
     settings.STORAGES = {

@@ -86,9 +86,11 @@ def make_case(
     lawyer=None,
     worker=None,
     parties=(),
+    with_code=False,
     **case_fields,
 ):
-    """A case created through the real intake, then moved to `state` through the real write path."""
+    """A case created through the real intake, then moved to `state` through the real write path.
+    With `with_code`, returns (case, access code)."""
     station = station or make_station()
     user = user or make_volunteer(station)
     worker = dict(worker or {})
@@ -97,7 +99,7 @@ def make_case(
     case_fields.setdefault("claims", [ClaimType.INJURY])
     case_fields.setdefault("facts", "送餐途中与出租车相撞，右脚骨折。")
     case_fields.setdefault("incident_date", datetime.date(2026, 11, 2))
-    case, _code = create_case(
+    case, code = create_case(
         station=station,
         user=user,
         worker=worker,
@@ -107,7 +109,7 @@ def make_case(
     )
     advance(case, state, lawyer=lawyer)
     case.refresh_from_db()
-    return case
+    return (case, code) if with_code else case
 
 
 def advance(case, state, lawyer=None):
@@ -222,21 +224,6 @@ def make_document(case, kind="closing_report", content=b"%PDF-1.4 test", **kwarg
 # --- status page (issue 7) ---------------------------------------------------------
 
 
-def make_case_with_code(
-    station=None, user=None, *, state=Case.State.RECEIVED, lawyer=None, worker=None, **case_fields
-):
+def make_case_with_code(station=None, user=None, **kwargs):
     """Like make_case, but also returns the receipt's access code (it exists in clear only once)."""
-    station = station or make_station()
-    user = user or make_volunteer(station)
-    worker = dict(worker or {})
-    worker.setdefault("name", "王小明")
-    worker.setdefault("phone", f"+86138{next(_seq):08d}")
-    case_fields.setdefault("claims", [ClaimType.INJURY])
-    case_fields.setdefault("facts", "送餐途中与出租车相撞，右脚骨折。")
-    case_fields.setdefault("incident_date", datetime.date(2026, 11, 2))
-    case, code = create_case(
-        station=station, user=user, worker=worker, case=case_fields, consent=make_consent()
-    )
-    advance(case, state, lawyer=lawyer)
-    case.refresh_from_db()
-    return case, code
+    return make_case(station, user, with_code=True, **kwargs)

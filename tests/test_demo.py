@@ -36,17 +36,6 @@ def a_plain_monday():
         yield
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 def snapshot() -> dict:
     """Everything a second run could change, compactly."""
     return {

@@ -20,17 +20,6 @@ pytestmark = pytest.mark.browser
 THIRTY_MB = 30 * 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 @pytest.mark.django_db(transaction=True)
 def test_three_mistakes_at_intake_get_three_clear_messages_and_nothing_typed_is_lost(
     new_page, world, request, tmp_path

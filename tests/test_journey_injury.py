@@ -42,17 +42,6 @@ pytestmark = pytest.mark.browser
 WORKER_PHONE = "13811112299"
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 def ymd(date: datetime.date) -> str:
     return date.isoformat()
 

@@ -37,17 +37,6 @@ pytestmark = pytest.mark.browser
 LABOUR_INSPECTION = "朝阳区人社局劳动保障监察大队"
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_collective_wage_claim_is_referred_and_the_worker_reads_where_to_go(
     new_page, world, request

@@ -157,3 +157,20 @@ def test_the_access_code_in_the_received_sms_opens_the_status_page(client, world
     committed(client.post, "/status/", {"phone": PHONE})
     client.post("/status/verify/", {"code": code})
     assert case.number in client.get("/status/cases/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_worker_is_texted_in_chinese_when_staff_work_in_english(world, committed):
+    from django.utils import translation
+
+    case = make_case(world.beijing.station, worker={"phone": PHONE})
+    with translation.override("en"):
+        committed(
+            apply_transition,
+            case,
+            "accept_for_aid",
+            world.beijing.coordinator,
+            eligibility=Case.Eligibility.EXEMPT_42_3,
+        )
+    [message] = [m for m in worker_sms() if m.template == "case_accepted"]
+    assert "已受理" in message.body and "accepted" not in message.body
