@@ -1,12 +1,19 @@
-"""Set up Django for a benchmark script: a scratch database, migrated, that the script owns.
+"""What every benchmark needs, in one place: a scratch database that the script owns,
+bulk loading with COPY, a way to mount a bare comparison view, and interleaved timing.
 
-SQLite (default): a temporary file. PostgreSQL: pass --postgres or set BENCH_DATABASE_URL;
-a scratch database is created and dropped around the run.
+SQLite (default): a temporary file. PostgreSQL: a scratch database on the server in
+BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), created and dropped around
+the run. With `from_models`, tables come straight from the current models (as pytest
+--no-migrations does) instead of the migration history.
 """
 
+import io
 import os
+import statistics
 import sys
 import tempfile
+import time
+import types
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,10 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 
 @contextmanager
-def scratch_django(postgres: bool = False):
+def scratch_django(postgres: bool = False, *, from_models: bool = False, q_sync: bool = False):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ["DJANGO_DEBUG"] = "1"
     os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["Q_SYNC"] = "1" if q_sync else "0"
     drop = None
     if postgres:
         import psycopg
@@ -36,12 +44,19 @@ def scratch_django(postgres: bool = False):
     else:
         tmp = tempfile.mkdtemp(prefix="yizhan-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
     try:
+        import django
+        from django.conf import settings
+        from django.core.management import call_command
+
+        django.setup()
+        if from_models:
+            from django.apps import apps
+
+            settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.ALLOWED_HOSTS = ["testserver"]
+        call_command("migrate", run_syncdb=from_models, verbosity=0)
         yield
     finally:
         from django.db import connections
@@ -49,3 +64,60 @@ def scratch_django(postgres: bool = False):
         connections.close_all()
         if drop:
             drop()
+
+
+def copy_rows(table: str, columns: list[str], rows) -> None:
+    """Load rows into a PostgreSQL table with COPY, in chunks of 50,000."""
+    from django.db import connection
+
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        buffer = io.StringIO()
+        for n, row in enumerate(rows, 1):
+            buffer.write("\t".join(r"\N" if v is None else str(v) for v in row) + "\n")
+            if n % 50_000 == 0:
+                copy.write(buffer.getvalue())
+                buffer = io.StringIO()
+        copy.write(buffer.getvalue())
+
+
+def mount(name: str, bare_view, path_prefix: str = "bench/bare/") -> None:
+    """Serve the app's URLs plus `bare_view` at /bench/bare/ (the comparison floor)."""
+    from django.conf import settings
+    from django.urls import include, path
+
+    urls = types.ModuleType(name)
+    urls.urlpatterns = [path(path_prefix, bare_view), path("", include("config.urls"))]
+    sys.modules[name] = urls
+    settings.ROOT_URLCONF = name
+
+
+def timed_pair(client, url: str, other: str, runs: int, warmup: int = 5) -> tuple[float, float]:
+    """Median seconds of both pages, one request of each in turn: on a shared machine the
+    load changes from second to second, and both figures should see the same load."""
+    for _ in range(warmup):
+        assert client.get(url).status_code == 200 and client.get(other).status_code == 200
+    samples, other_samples = [], []
+    for _ in range(runs):
+        for target, into in ((url, samples), (other, other_samples)):
+            start = time.perf_counter()
+            response = client.get(target)
+            into.append(time.perf_counter() - start)
+            assert response.status_code == 200, (target, response.status_code)
+    return statistics.median(samples), statistics.median(other_samples)
+
+
+def print_profile(client, url: str, runs: int) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(url)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(20)

@@ -17,7 +17,6 @@ server; a scratch database is created, migrated, and dropped afterwards.
 
 import argparse
 import datetime
-import io
 import math
 import os
 import random
@@ -42,7 +41,7 @@ os.environ["BENCH_POSTGRES"] = url.rsplit("/", 1)[0]
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
 os.environ["Q_SYNC"] = "0"
 
-from _django import scratch_django  # noqa: E402
+from _django import copy_rows, scratch_django  # noqa: E402
 
 TODAY = datetime.date(2026, 11, 28)
 RULES = [
@@ -65,16 +64,6 @@ if math.lcm(args.cases, len(RULES)) < args.deadlines:
     parser.error(
         "too few --cases for that many --deadlines (a case holds one open deadline per rule)"
     )
-
-
-def copy_rows(cursor, table, columns, rows):
-    buf = io.StringIO()
-    for row in rows:
-        buf.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
-    buf.seek(0)
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        while chunk := buf.read(1 << 20):
-            copy.write(chunk)
 
 
 def generate(n_deadlines, due_share, recent_overdue_share, n_cases):
@@ -137,7 +126,6 @@ def generate(n_deadlines, due_share, recent_overdue_share, n_cases):
     ]
     with connection.cursor() as cur:
         copy_rows(
-            cur.cursor,
             Case._meta.db_table,
             case_cols,
             (
@@ -201,7 +189,6 @@ def generate(n_deadlines, due_share, recent_overdue_share, n_cases):
             "updated_at",
         ]
         copy_rows(
-            cur.cursor,
             "cases_deadline",
             cols,
             (

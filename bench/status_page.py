@@ -5,80 +5,23 @@ Django view doing one indexed query, in the same run. Goal: ratio ≤ 1.5.
     .venv/bin/python bench/status_page.py --cases 100000   # while iterating
     .venv/bin/python bench/status_page.py --profile        # and a cProfile of step 3
 
-DATABASE_URL (default postgres://postgres@127.0.0.1:5432/yizhan_bench_status) names a
-scratch database that is created, filled with COPY and dropped at the end. Both pages
+A scratch PostgreSQL database (bench/_django.py) is created from the current models,
+filled with COPY and dropped at the end. Both pages
 go through the full middleware stack via Django's test Client; the figure is the
 median server time of N requests after a warm-up.
 """
 
 import datetime
-import io
 import os
-import statistics
-import sys
 import time
-import types
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _django import copy_rows, mount, print_profile, scratch_django, timed_pair
 
 CASES = int(os.environ.get("BENCH_CASES", 1_000_000))
 WORKERS = CASES * 2 // 5  # 2.5 cases per phone on average (set again from --cases)
 STATIONS = 200
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 300))
 PROFILE = False
-URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yizhan_bench_status")
-
-
-def scratch_database():
-    import psycopg
-
-    server, name = URL.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return drop
-
-
-def setup_django():
-    os.environ["DATABASE_URL"] = URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ["Q_SYNC"] = "1"
-    import django
-
-    django.setup()
-    from django.apps import apps
-    from django.db import connection
-
-    # Tables straight from the models (as pytest --no-migrations does), so the bench
-    # runs whatever state the migrations are in.
-    with connection.schema_editor() as editor:
-        for model in apps.get_models():
-            if model._meta.managed and not model._meta.proxy and not model._meta.auto_created:
-                editor.create_model(model)
-
-
-def copy_rows(table, columns, rows):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            buffer = io.StringIO()
-            for n, row in enumerate(rows, 1):
-                buffer.write("\t".join(r"\N" if v is None else str(v) for v in row) + "\n")
-                if n % 50_000 == 0:
-                    copy.write(buffer.getvalue())
-                    buffer = io.StringIO()
-            copy.write(buffer.getvalue())
 
 
 def fill():
@@ -244,21 +187,6 @@ def bare_view(request):
     return HttpResponse(" ".join(numbers))
 
 
-def median_pair_ms(client, url, other, n=None):
-    """Both pages, one request of each in turn, so both see the same machine load."""
-    n = n or REQUESTS
-    for _ in range(20):
-        assert client.get(url).status_code == 200 and client.get(other).status_code == 200
-    times, other_times = [], []
-    for _ in range(n):
-        for target, into in ((url, times), (other, other_times)):
-            t = time.perf_counter()
-            response = client.get(target)
-            into.append(time.perf_counter() - t)
-            assert response.status_code == 200
-    return statistics.median(times) * 1000, statistics.median(other_times) * 1000
-
-
 def main():
     import argparse
 
@@ -270,73 +198,55 @@ def main():
     args = parser.parse_args()
     CASES, REQUESTS, PROFILE = args.cases, args.requests, args.profile
     WORKERS = CASES * 2 // 5
-    drop = scratch_database()
-    try:
-        setup_django()
-        from django.db import connection
-        from django.test import Client
-        from django.test.utils import CaptureQueriesContext, override_settings
-        from django.urls import include, path
+    with scratch_django(postgres=True, from_models=True, q_sync=True):
+        measure()
 
-        from cases import status
 
-        load = fill()
-        print(f"cases: {CASES:,}  workers (phones): {WORKERS:,}  load: {load:.1f} s")
+def measure():
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
 
-        urls = types.ModuleType("bench_status_urls")
-        urls.urlpatterns = [path("bare/", bare_view), path("", include("config.urls"))]
-        sys.modules["bench_status_urls"] = urls
+    from cases import status
+    from cases.models import Case, Worker
 
-        phone = f"+86139{WORKERS // 2:08d}"  # a worker in the middle with 2–3 cases
-        from cases.models import Case, Worker
+    load = fill()
+    print(f"cases: {CASES:,}  workers (phones): {WORKERS:,}  load: {load:.1f} s")
+    mount("bench_status_urls", bare_view)
+    phone = f"+86139{WORKERS // 2:08d}"  # a worker in the middle with 2–3 cases
+    worker_ids = list(Worker.objects.filter(phone=phone).values_list("pk", flat=True))
+    n_cases = Case.objects.filter(worker_id__in=worker_ids).count()
 
-        worker_ids = list(Worker.objects.filter(phone=phone).values_list("pk", flat=True))
-        n_cases = Case.objects.filter(worker_id__in=worker_ids).count()
+    with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
+        client = Client()
+        # The status session as the verify step leaves it: a signed cookie.
+        verified = status.Verified(outcome="code_ok", worker_ids=worker_ids)
+        client.cookies[status.STATUS_COOKIE] = status.session_cookie(verified, phone)
 
-        with override_settings(ROOT_URLCONF="bench_status_urls", ALLOWED_HOSTS=["*"], DEBUG=False):
-            client = Client()
-            # The status session as the verify step leaves it: a signed cookie.
-            verified = status.Verified(outcome="code_ok", worker_ids=worker_ids)
-            client.cookies[status.STATUS_COOKIE] = status.session_cookie(verified, phone)
-
-            with CaptureQueriesContext(connection) as queries:
-                page = client.get("/status/cases/")
-            assert page.status_code == 200 and b"530103-2026-" in page.content
-            print(
-                f"step-3 page for {phone[:6]}****{phone[-4:]}: {n_cases} cases, {len(queries)} queries"
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/status/cases/")
+        assert page.status_code == 200 and b"530103-2026-" in page.content
+        print(
+            f"step-3 page for {phone[:6]}****{phone[-4:]}: {n_cases} cases, {len(queries)} queries"
+        )
+        with connection.cursor() as cursor:
+            case_sql = next(
+                q["sql"]
+                for q in queries.captured_queries
+                if 'FROM "cases_case"' in q["sql"] and "COUNT" not in q["sql"]
             )
-            with connection.cursor() as cursor:
-                case_sql = next(
-                    q["sql"]
-                    for q in queries.captured_queries
-                    if 'FROM "cases_case"' in q["sql"] and "COUNT" not in q["sql"]
-                )
-                cursor.execute("EXPLAIN " + case_sql)
-                plan = " / ".join(r[0].strip() for r in cursor.fetchall() if "Scan" in r[0])
-                print(f"EXPLAIN cases query: {plan}")
+            cursor.execute("EXPLAIN " + case_sql)
+            plan = " / ".join(r[0].strip() for r in cursor.fetchall() if "Scan" in r[0])
+            print(f"EXPLAIN cases query: {plan}")
 
-            wid = worker_ids[0]
-            bare, page = median_pair_ms(client, f"/bare/?w={wid}", "/status/cases/")
-            print(f"bare view, one indexed query: {bare:.2f} ms (median of {REQUESTS})")
-            print(f"status step-3 page:           {page:.2f} ms (median of {REQUESTS})")
-            print(f"ratio: {page / bare:.2f} (goal ≤ 1.5)")
-            if PROFILE:
-                import cProfile
-                import pstats
-
-                profiler = cProfile.Profile()
-                profiler.enable()
-                for _ in range(100):
-                    client.get("/status/cases/")
-                profiler.disable()
-                stats = pstats.Stats(profiler)
-                stats.sort_stats("cumulative").print_stats(35)
-                stats.sort_stats("tottime").print_stats(20)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop()
+        bare, page = timed_pair(
+            client, f"/bench/bare/?w={worker_ids[0]}", "/status/cases/", REQUESTS, warmup=20
+        )
+        print(f"bare view, one indexed query: {bare * 1000:.2f} ms (median of {REQUESTS})")
+        print(f"status step-3 page:           {page * 1000:.2f} ms (median of {REQUESTS})")
+        print(f"ratio: {page / bare:.2f} (goal ≤ 1.5)")
+        if PROFILE:
+            print_profile(client, "/status/cases/", 100)
 
 
 if __name__ == "__main__":

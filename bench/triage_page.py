@@ -4,24 +4,14 @@ Prints both (and, with --profile, where the time goes).
 
     .venv/bin/python bench/triage_page.py [--cases 20] [--runs 50] [--profile]
 
-DATABASE_URL names the server and scratch database (default
-postgres://postgres@127.0.0.1:5432/yizhan_bench_triage); the database is created from
-the current models and dropped afterwards.
+A scratch PostgreSQL database is created from the current models and dropped afterwards
+(bench/_django.py; BENCH_POSTGRES names the server).
 """
 
 import argparse
-import os
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from queue_page import timed, timed_pair  # noqa: E402 — same timing for every page bench
-
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/yizhan_bench_triage"
+from _django import mount, print_profile, scratch_django, timed_pair
 
 
 def bare(request):
@@ -40,50 +30,12 @@ def main():
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    server, name = url.rsplit("/", 1)
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DJANGO_DEBUG"] = "1"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ["Q_SYNC"] = "0"
-    try:
+    with scratch_django(postgres=True, from_models=True):
         run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(args):
-    import types
-
-    import django
-    from django.apps import apps
-    from django.conf import settings
-
-    django.setup()
-    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ALLOWED_HOSTS = ["testserver"]
-    from django.core.management import call_command
-
-    call_command("migrate", run_syncdb=True, verbosity=0)
-    from django.urls import include, path
-
-    urls = types.ModuleType("bench_triage_urls")
-    urls.urlpatterns = [path("bench/bare/", bare), path("", include("config.urls"))]
-    sys.modules["bench_triage_urls"] = urls
-    settings.ROOT_URLCONF = "bench_triage_urls"
-
+    mount("bench_triage_urls", bare)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -107,8 +59,6 @@ def run(args):
 
     client = Client()
     assert client.login(username=bj.coordinator.username, password=PASSWORD)
-    for url in ("/cases/triage/", "/bench/bare/"):
-        timed(client, url, 5)  # warm up
     page, bare_view = timed_pair(client, "/cases/triage/", "/bench/bare/", args.runs)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/cases/triage/")
@@ -117,19 +67,7 @@ def run(args):
     print(f"bare view, one indexed query: {bare_view * 1000:.1f} ms (median of {args.runs})")
     print(f"ratio: {page / bare_view:.2f}; queries per board: {len(queries)}")
     if args.profile:
-        import cProfile
-        import pstats
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(args.runs):
-            client.get("/cases/triage/")
-        profiler.disable()
-        stats = pstats.Stats(profiler)
-        stats.sort_stats("cumulative").print_stats(40)
-        stats.sort_stats("tottime").print_stats(20)
-        if os.environ.get("BENCH_PROFILE_OUT"):
-            stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])
+        print_profile(client, "/cases/triage/", args.runs)
 
 
 if __name__ == "__main__":
