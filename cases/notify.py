@@ -8,8 +8,11 @@ handlers twice sends once.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import translation
+
+from stations.models import Membership
 
 from .models import CaseEvent, Notification
 
@@ -142,22 +145,13 @@ def staff_notices(event) -> None:
             then = _("系统已自动分配给下一位律师%(name)s。") % {"name": case.lawyer.name}
         else:
             then = _("没有其他符合条件的律师，请在分派看板重新分配。")
-        for user in _region_coordinators(case.region_code):
+        coordinators = (
+            get_user_model()
+            .objects.filter(memberships__in=Membership.objects.coordinating(case.region_code))
+            .distinct()
+        )
+        for user in coordinators:
             notify_user(user, what + then, case=case, dedupe_key=f"{key}:coord:{user.pk}")
-
-
-def _region_coordinators(region_code: str):
-    from stations.models import Membership
-
-    memberships = Membership.objects.filter(
-        role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMIN],
-        union__region_code__startswith=region_code[:2],
-    ).select_related("user", "union")
-    seen = {}
-    for m in memberships:
-        if region_code.startswith(m.union.scope) and m.user.is_active:
-            seen.setdefault(m.user_id, m.user)
-    return list(seen.values())
 
 
 TRANSITION_HANDLERS = [worker_notices, staff_notices]

@@ -219,11 +219,6 @@ def load_unsent(today: datetime.date) -> list[Due]:
     return [Due(*row) for row in rows]
 
 
-def union_codes_covering(region_code: str) -> list[str]:
-    """Union region codes whose scope contains `region_code` (district, city, province)."""
-    return sorted({region_code, region_code[:4] + "00", region_code[:2] + "0000"})
-
-
 class CoordinatorIndex:
     """Coordinator user ids per case region code, one query per region per sweep."""
 
@@ -235,12 +230,7 @@ class CoordinatorIndex:
             from stations.models import Membership
 
             self._cache[region_code] = sorted(
-                set(
-                    Membership.objects.filter(
-                        role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMIN],
-                        union__region_code__in=union_codes_covering(region_code),
-                    ).values_list("user_id", flat=True)
-                )
+                set(Membership.objects.coordinating(region_code).values_list("user_id", flat=True))
             )
         return self._cache[region_code]
 

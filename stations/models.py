@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .regions import prefix_of, scope_q, validate_region_code
+from .regions import codes_covering, prefix_of, scope_q, validate_region_code
 
 
 class Region(models.Model):
@@ -124,6 +124,16 @@ class Station(models.Model):
         return _("、").join(str(labels.get(s, s)) for s in self.services)
 
 
+class MembershipQuerySet(models.QuerySet):
+    def coordinating(self, region_code: str):
+        """Active coordinators' and union admins' memberships whose scope contains the code."""
+        return self.filter(
+            role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMIN],
+            union__region_code__in=codes_covering(region_code),
+            user__is_active=True,
+        )
+
+
 class Membership(models.Model):
     """Who works where: a volunteer at a station, a coordinator or admin at a union."""
 
@@ -143,6 +153,8 @@ class Membership(models.Model):
         Union, verbose_name=_("工会"), null=True, blank=True, on_delete=models.CASCADE
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("岗位")

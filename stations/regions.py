@@ -41,6 +41,12 @@ def prefixes_containing(code: str) -> list[str]:
     return [code[:6], code[:4], code[:2]]
 
 
+def codes_covering(code: str) -> list[str]:
+    """The six-digit codes of the district, city and province containing `code`: the
+    region codes a union must have for its scope to contain it."""
+    return sorted({code, code[:4] + "00", code[:2] + "0000"})
+
+
 def level_of(code: str) -> str:
     return {2: "province", 4: "city", 6: "district"}[len(prefix_of(code))]
 

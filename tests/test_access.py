@@ -85,3 +85,17 @@ def test_case_page_outside_scope_is_a_404(client, world):
     assert client.get(km_case.get_absolute_url()).status_code == 404
     login(client, world.kunming.coordinator)
     assert client.get(km_case.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_coordinators_of_a_district_are_those_of_its_district_city_and_province(world):
+    from stations.models import Membership
+    from tests.helpers import make_coordinator, make_union
+
+    province = make_coordinator(make_union(region_code="530000", name="云南省总工会"))
+    city = make_coordinator(make_union(region_code="530100", name="昆明市总工会"))
+    retired = make_coordinator(world.kunming.union)
+    retired.is_active = False
+    retired.save()
+    users = {m.user for m in Membership.objects.coordinating("530103")}
+    assert users == {world.kunming.coordinator, province, city}
