@@ -185,6 +185,12 @@ def make_world():
     )
 
 
+def login(client, user):
+    """Sign a Django test client in as `user`; returns the client for chaining."""
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
 def browser_login(page, username, password=PASSWORD):
     page.goto("/login/")
     page.fill("#id_username", username)

@@ -5,11 +5,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from stations.models import Station
-from tests.helpers import PASSWORD, make_case, make_user
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+from tests.helpers import login, make_case, make_user
 
 
 @pytest.mark.django_db

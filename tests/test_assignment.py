@@ -13,13 +13,9 @@ from cases import assignment
 from cases.models import Assignment, Case, CaseEvent, Deadline, Notification, SmsMessage
 from cases.tasks import SCHEDULES
 from lawyers.models import ClaimType
-from tests.helpers import PASSWORD, make_case, make_lawyer, make_station, make_world
+from tests.helpers import login, make_case, make_lawyer, make_station, make_world
 
 ASSIGNED_DAY = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC)  # a Tuesday
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 def accepted_case(region, **kwargs):

@@ -9,15 +9,10 @@ from django.urls import reverse
 
 from cases import documents
 from cases.models import Case, CaseEvent, Document, DocumentBatch
-from tests.helpers import PASSWORD, make_case
+from tests.helpers import login, make_case
 
 Kind = Document.Kind
 LIST = "/cases/closing-reports/"
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def resolved(world, region="beijing", **kwargs):

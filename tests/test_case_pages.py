@@ -9,11 +9,7 @@ from PIL import Image
 
 from cases import attachments
 from cases.models import Case, CaseEvent
-from tests.helpers import PASSWORD, make_case, make_station, make_volunteer
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+from tests.helpers import login, make_case, make_station, make_volunteer
 
 
 def png(name="伤情照片.png"):

@@ -10,14 +10,9 @@ from django.utils import timezone
 
 from cases import documents
 from cases.models import Case, CaseEvent, Document
-from tests.helpers import PASSWORD, make_case
+from tests.helpers import login, make_case
 
 Kind = Document.Kind
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def generate_url(case, kind):

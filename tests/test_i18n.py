@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases.models import Case
-from tests.helpers import PASSWORD, make_case, make_case_with_code, make_consent
+from tests.helpers import login, make_case, make_case_with_code, make_consent
 
 ROOT = Path(__file__).resolve().parent.parent
 EN_PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -130,10 +130,6 @@ def region_names():
 def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 @pytest.fixture

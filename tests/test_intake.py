@@ -12,7 +12,7 @@ from PIL import Image
 from cases.intake import access_code_hash
 from cases.models import Attachment, Case, CaseEvent, ConsentText, Party
 from lawyers.models import ClaimType
-from tests.helpers import PASSWORD, make_case, make_consent
+from tests.helpers import login, make_case, make_consent
 
 NOW = datetime.datetime(2026, 11, 28, 10, 0, tzinfo=datetime.UTC)
 
@@ -20,10 +20,6 @@ NOW = datetime.datetime(2026, 11, 28, 10, 0, tzinfo=datetime.UTC)
 @pytest.fixture
 def consent(db):
     return make_consent()
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 def png_bytes():

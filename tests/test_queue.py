@@ -9,13 +9,9 @@ from django.utils import timezone
 from cases import assignment
 from cases.models import Case, Deadline
 from lawyers.models import ClaimType
-from tests.helpers import PASSWORD, make_case, make_lawyer, make_station
+from tests.helpers import login, make_case, make_lawyer, make_station
 
 QUEUE = "cases:queue"
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 def worker_deadline(case, due, status=Deadline.Status.OPEN, rule="labor.suit_after_award"):

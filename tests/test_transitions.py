@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case, CaseEvent
-from tests.helpers import PASSWORD, make_case, make_document, make_lawyer
+from tests.helpers import login, make_case, make_document, make_lawyer
 
 FORM_DATA = {
     "resolve_at_intake": {"advice": "已告知可向平台申请职业伤害保障待遇。"},
@@ -126,10 +126,6 @@ def person(world, persona):
         "other_coordinator": km.coordinator,
         "other_lawyer": km.lawyer.user,
     }[persona]
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
 
 
 def post(client, case, name, **extra):
