@@ -139,6 +139,12 @@ def join_claims(codes) -> str:
     return " ".join(sorted(set(codes), key=order.index))
 
 
+def claims_display(codes) -> str:
+    """The claims in words, e.g. "工伤、欠薪"."""
+    labels = dict(ClaimType.choices)
+    return str(_("、")).join(str(labels.get(code, code)) for code in codes)
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Everything a user may open. Anything else must be a 404 (PIPL: not even its existence)."""
@@ -366,8 +372,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return self.claims.split()
 
     def get_claims_display(self) -> str:
-        labels = dict(ClaimType.choices)
-        return _("、").join(str(labels.get(c, c)) for c in self.claim_list)
+        return claims_display(self.claim_list)
 
     @property
     def worker_state_label(self):

@@ -24,6 +24,7 @@ class PhoneForm(forms.Form):
     phone = forms.CharField(
         label=gettext_lazy("手机号"),
         max_length=30,
+        help_text=gettext_lazy("请填写您在驿站登记求助时留下的手机号。"),
         widget=forms.TextInput(
             attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "13800138000"}
         ),
@@ -82,7 +83,7 @@ def start(request):
             status.start_pending(request.session, phone)
             messages.success(request, SENT_MESSAGE)
             return redirect("status:verify")
-    return render(request, "status/start.html", {"form": form})
+    return render(request, "status/start.html", {"form": form}, using="worker")
 
 
 def verify(request):
@@ -105,7 +106,8 @@ def verify(request):
                 **status.cookie_options(),
             )
             return response
-    return render(request, "status/verify.html", {"form": form, "masked_phone": status.mask(phone)})
+    context = {"form": form, "masked_phone": status.mask(phone)}
+    return render(request, "status/verify.html", context, using="worker")
 
 
 @require_POST
@@ -138,6 +140,7 @@ def cases(request):
         request,
         "status/cases.html",
         {"cases": cases, "more": more, "minutes_left": session.minutes_left()},
+        using="worker",
     )
 
 

@@ -99,6 +99,17 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The worker's public status pages only (config/jinja2.py says why).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "worker",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            "context_processors": ["config.jinja2.worker_page"],
+        },
+    },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from cases import status
 from cases.models import Case
 from tests.helpers import login, make_case, make_case_with_code, make_consent
 
@@ -313,6 +314,19 @@ def test_worker_status_page_reads_in_english(english, world, clock):
     )
 
 
+def test_wording_remembered_per_language_follows_the_active_language():
+    # The status page keeps its phrases per language (config/i18n.py): asking in one
+    # language must never hand back what was remembered for the other.
+    day = datetime.date(2026, 11, 26)
+    for _round in range(2):
+        assert status.claims_words("injury wage") == "工伤、欠薪"
+        assert status.date_words(day) == "2026年11月26日"
+        with translation.override("en"):
+            assert status.claims_words("injury wage") == "Work injury, Unpaid wages"
+            assert status.date_words(day) == "Nov. 26, 2026"
+        assert status.claims_words.in_language("en", "injury") == "Work injury"
+
+
 # --- the catalogue -------------------------------------------------------------------------
 
 
@@ -393,8 +407,11 @@ def test_the_compiled_catalogue_is_in_step_with_the_po_file():
 
 
 @pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU gettext is not installed")
-def test_makemessages_would_add_no_new_msgids(tmp_path):
-    """Run makemessages on a copy of the source; any msgid it finds must already be translated."""
+def test_makemessages_finds_exactly_the_msgids_of_the_catalogue(tmp_path):
+    """Run makemessages on a copy of the source: any msgid it finds must already be
+    translated, and every msgid of the catalogue must still be found (a string that
+    makemessages cannot see, such as a Jinja2 `_()` nested in a macro call, would
+    otherwise lose its translation at the next `make messages`)."""
     copy = tmp_path / "src"
     shutil.copytree(
         ROOT,
@@ -414,4 +431,9 @@ def test_makemessages_would_add_no_new_msgids(tmp_path):
     assert not new, (
         f"{len(new)} msgids in the source have no English translation; run `make messages`, "
         "translate them in locale/en/LC_MESSAGES/django.po and compile:\n" + "\n".join(new)
+    )
+    unseen = sorted(set(_msgids(EN_PO)) - found)
+    assert not unseen, (
+        f"{len(unseen)} msgids of the catalogue are no longer found in the source; write "
+        "them where makemessages can see them, or run `make messages`:\n" + "\n".join(unseen)
     )
