@@ -10,7 +10,20 @@ import logging
 
 from django.db import transaction
 from django.db.models import Case as Switch
-from django.db.models import CharField, Count, F, IntegerField, Min, Prefetch, Q, Value, When
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +31,7 @@ from django.utils.translation import gettext as _
 from lawyers import routing
 from lawyers.models import Lawyer
 
-from .models import Assignment, Case, Deadline
+from .models import Assignment, Case, CaseEvent, Deadline
 from .schedule import annotate_next_deadline
 from .workflow import CaseChanged, TransitionRefused, apply_transition
 
@@ -382,3 +395,37 @@ def board_queues(user, *, q: str = ""):
         .order_by(F("accept_due").asc(nulls_last=True), "assigned_at", "pk")
     )
     return waiting, offered
+
+
+# ---------------------------------------------------------------------------
+# After a reassignment (DESIGN §4: the old lawyer keeps read access to their own notes)
+
+
+def handed_over(lawyer: Lawyer):
+    """The cases reassigned away from this lawyer, most recent first, each with the
+    date it left them and how many notes they wrote on it."""
+    own_notes = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEvent.Kind.NOTE, actor=lawyer.user)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    handed_over_at = (
+        Assignment.objects.filter(
+            case=OuterRef("pk"), lawyer=lawyer, status=Assignment.Status.REPLACED
+        )
+        .order_by()
+        .values("case")
+        .annotate(at=Max("responded_at"))
+        .values("at")
+    )
+    return (
+        Case.objects.handed_over_by(lawyer)
+        .annotate(handed_over_at=Subquery(handed_over_at), own_notes=Subquery(own_notes))
+        .order_by("-handed_over_at", "-pk")
+    )
+
+
+def own_notes(case: Case, user):
+    return case.events.filter(kind=CaseEvent.Kind.NOTE, actor=user).order_by("at", "pk")

@@ -11,7 +11,7 @@ from django.db import transaction
 from lawyers.models import ClaimType, Lawyer, ServiceRegion
 from stations.models import Membership, Service, Station, Union
 
-from .models import ConsentText
+from .models import CaseEvent, ConsentText
 
 log = logging.getLogger(__name__)
 
@@ -546,7 +546,15 @@ DEMO_CASES += [
             "evidence": ["medical_records", "order_records", "labor_contract", "accident_proof"],
         },
         "parties": [{"kind": "employer", "name": "昆明迅达配送服务有限公司"}],
-        "path": [("accept_for_aid", "coordinator2"), ("assign", "lawyer2"), ("accept", "lawyer2")],
+        # 赵敏 took it first and was then replaced: she keeps reading her own note.
+        "path": [
+            ("accept_for_aid", "coordinator2"),
+            ("assign", "lawyer4"),
+            ("accept", "lawyer4"),
+            ("note", "lawyer4", {"text": "已与罗建电话沟通，订单截图显示事发时正在配送。"}),
+            ("reassign", "lawyer2", {"reason": "赵敏律师开庭冲突，改由李娜律师承办。"}),
+            ("accept", "lawyer2"),
+        ],
     },
     {
         "station": "KM-530103-001",
@@ -686,6 +694,18 @@ def _run_path(case, path, users, lawyers):
                 )
             else:
                 apply_transition(case, "assign", users["admin"], lawyer=lawyer)
+            continue
+        if name == "note":
+            CaseEvent.objects.create(
+                case=case, actor=users[who], kind=CaseEvent.Kind.NOTE, note=kwargs["text"]
+            )
+            continue
+        if name == "reassign":
+            coordinator = users[
+                "coordinator" if case.region_code.startswith("11") else "coordinator2"
+            ]
+            assignment.reassign_case(case, lawyers[who], coordinator, reason=kwargs["reason"])
+            case.refresh_from_db()
             continue
         if name == "decline":
             assignment.decline_case(case, users[who], reason=kwargs["reason"])

@@ -159,6 +159,15 @@ class CaseQuerySet(models.QuerySet):
             query |= Q(lawyer=lawyer)
         return self.filter(query)
 
+    def handed_over_by(self, lawyer):
+        """Cases taken off this lawyer by reassignment and not given back. DESIGN §4:
+        they keep reading their own notes there, and nothing else of the case."""
+        return (
+            self.filter(assignments__lawyer=lawyer, assignments__status="replaced")
+            .exclude(lawyer=lawyer)
+            .distinct()
+        )
+
     def with_claim(self, code: str):
         # Claim codes are whole words in `claims` and none is a substring of another.
         return self.filter(claims__contains=code)

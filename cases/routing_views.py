@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,6 +136,24 @@ def queue(request):
     context["claim_options"] = _options(form, "claim")
     context["state_options"] = _options(form, "state")
     return render(request, "cases/queue.html", context)
+
+
+@login_required
+def handed_over(request):
+    """The cases reassigned away from this lawyer: only their own notes stay readable."""
+    lawyer = _lawyer_or_404(request.user)
+    page = Paginator(assignment.handed_over(lawyer), BOARD_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/handed_over.html", {"page": page})
+
+
+@login_required
+def own_notes(request, number):
+    lawyer = _lawyer_or_404(request.user)
+    case = get_object_or_404(assignment.handed_over(lawyer), number=number)
+    notes = assignment.own_notes(case, request.user)
+    return render(request, "cases/own_notes.html", {"case": case, "notes": notes})
 
 
 def _options(form, name):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("intake/open-cases/", views.intake_open_cases, name="intake_open_cases"),
     # --- routing: lawyer queue, assignment board, lawyer actions (cases/routing_views.py)
     path("queue/", routing_views.queue, name="queue"),
+    path("handed-over/", routing_views.handed_over, name="handed_over"),
     path("assignments/", routing_views.assignment_board, name="assignment_board"),
     # --- deadlines: milestones, deadline board, notifications, calendar (cases/deadline_views.py)
     path("deadlines/", deadline_views.deadline_board, name="deadline_board"),
@@ -59,6 +60,7 @@ urlpatterns = [
     path("<str:number>/accept/", routing_views.accept, name="accept"),
     path("<str:number>/decline/", routing_views.decline, name="decline"),
     path("<str:number>/reassign/", routing_views.reassign, name="reassign"),
+    path("<str:number>/my-notes/", routing_views.own_notes, name="own_notes"),
     # deadlines per-case pages (cases/deadline_views.py)
     path("<str:number>/milestones/new/", deadline_views.milestone_add, name="milestone_add"),
     path(

@@ -492,3 +492,68 @@ def test_the_assign_page_of_a_case_not_yet_accepted_sends_the_coordinator_back(c
     response = client.get(reverse("cases:assign", args=[case.number]))
     assert response.status_code == 302 and response.url == case.get_absolute_url()
     assert not case.assignments.exists()
+
+
+# ---------------------------------------------------------------------------
+# After a reassignment: the old lawyer keeps reading their own notes (DESIGN §4)
+
+
+def handed_over_case(bj, old, new):
+    """An injury case the old lawyer worked and wrote a note on, then reassigned to new."""
+    case = accepted_case(bj, worker={"name": "周建华", "phone": "+8613912340001"})
+    assignment.assign_case(case, old, bj.coordinator)
+    assignment.accept_case(case, old.user)
+    CaseEvent.objects.create(
+        case=case, actor=old.user, kind="note", note="已电话联系劳动者，约好周三面谈。"
+    )
+    CaseEvent.objects.create(case=case, actor=bj.coordinator, kind="note", note="协调员备注")
+    assignment.reassign_case(case, new, bj.coordinator, reason="原律师长期出差")
+    CaseEvent.objects.create(case=case, actor=new.user, kind="note", note="新律师的备注")
+    return case
+
+
+@pytest.mark.django_db
+def test_a_reassigned_lawyer_reads_their_own_notes_and_nothing_else_of_the_case(client, world):
+    bj = world.beijing
+    old, new = bj.lawyer, make_lawyer()
+    case = handed_over_case(bj, old, new)
+    login(client, old.user)
+
+    listing = client.get(reverse("cases:handed_over")).content.decode()
+    assert case.number in listing and "1 条备注" in listing
+
+    page = client.get(reverse("cases:own_notes", args=[case.number]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "已电话联系劳动者，约好周三面谈。" in text
+    for hidden in ("协调员备注", "新律师的备注", "周建华", "13912340001", "139****0001"):
+        assert hidden not in text, hidden
+    # The case itself is closed to them.
+    assert client.get(case.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_the_lawyer_it_was_taken_from_gets_the_notes_page(client, world):
+    bj = world.beijing
+    old, new = bj.lawyer, make_lawyer()
+    case = handed_over_case(bj, old, new)
+    url = reverse("cases:own_notes", args=[case.number])
+    # The new lawyer works the case itself; a stranger and a coordinator have no notes page.
+    for user in (new.user, make_lawyer().user, bj.coordinator):
+        login(client, user)
+        assert client.get(url).status_code == 404, user
+        assert case.number not in client.get(reverse("cases:handed_over")).content.decode()
+    # Given back to the old lawyer, the case is theirs again: the notes page gives way.
+    assignment.accept_case(case, new.user)
+    assignment.reassign_case(case, old, bj.coordinator, reason="出差结束")
+    login(client, old.user)
+    assert client.get(url).status_code == 404
+    assert client.get(case.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_queue_links_to_the_handed_over_cases_and_the_list_starts_empty(client, world):
+    login(client, world.beijing.lawyer.user)
+    queue = client.get(reverse("cases:queue")).content.decode()
+    assert reverse("cases:handed_over") in queue
+    assert "您还没有被改派走的案件。" in client.get(reverse("cases:handed_over")).content.decode()

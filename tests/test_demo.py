@@ -20,6 +20,7 @@ from cases.models import (
     Reminder,
     SmsMessage,
 )
+from lawyers.models import Lawyer
 from stations.models import Station
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,11 @@ def test_the_demo_is_lived_in_in_both_regions(monkeypatch):
         user__username="coordinator", message__contains="律师张明拒绝了案件"
     ).exists()
     assert Reminder.objects.filter(deadline__rule="injury.reappraisal_request").exists()
+    # 罗建's case: taken off 赵敏 and given to 李娜; 赵敏 still reads her own note.
+    zhao = Lawyer.objects.get(user__username="lawyer4")
+    handed_over = Case.objects.handed_over_by(zhao).get()
+    assert handed_over.worker.name == "罗建" and handed_over.lawyer.user.username == "lawyer2"
+    assert handed_over.events.filter(kind="note", actor=zhao.user).exists()
 
 
 def test_a_second_run_changes_nothing_and_reset_rebuilds_without_leftovers():

@@ -21,9 +21,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from cases import status
+from cases import assignment, status
 from cases.models import Case
-from tests.helpers import login, make_case, make_case_with_code, make_consent
+from tests.helpers import login, make_case, make_case_with_code, make_consent, make_lawyer
 
 ROOT = Path(__file__).resolve().parent.parent
 EN_PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -264,6 +264,21 @@ def test_lawyer_queue_reads_in_english(english, world, clock):
         data=case_data(waiting) + case_data(working) + world_data(world) + region_names(),
     )
     assert "我的案件" not in visible_text(response)
+
+
+@pytest.mark.django_db
+def test_a_reassigned_lawyers_notes_read_in_english(english, world, clock):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, state=Case.State.ACCEPTED)
+    assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    assignment.accept_case(case, bj.lawyer.user)
+    assignment.reassign_case(case, make_lawyer(), bj.coordinator, reason="出差")
+    login(english, bj.lawyer.user)
+    data = case_data(case) + world_data(world) + region_names()
+    response = english.get(reverse("cases:handed_over"))
+    assert_english(response, "Reassigned cases", "0 notes", data=data)
+    response = english.get(reverse("cases:own_notes", args=[case.number]))
+    assert_english(response, "My notes", "You wrote no notes on this case.", data=data)
 
 
 @pytest.mark.django_db
