@@ -1,8 +1,13 @@
 """The transition UI: who may run which transition on which case, and what they see."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from cases.management.commands.state_diagram import mermaid
 from cases.models import Case, CaseEvent
 from tests.helpers import login, make_case, make_document, make_lawyer
 
@@ -496,3 +501,12 @@ def test_the_triage_board_runs_the_same_queries_for_2_or_20_cases(
     with django_assert_num_queries(len(two)):
         page = client.get(reverse("cases:triage")).content.decode()
     assert page.count('class="card triage-card"') == 20
+
+
+def test_the_readme_state_diagram_is_the_state_machine():
+    # README.md shows `manage.py state_diagram`; a transition added or changed in
+    # cases/models.py must show up there too.
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"```mermaid\n(.*?)```", readme, re.DOTALL).group(1)
+    assert shown == mermaid(), "run `manage.py state_diagram` and paste it into README.md"
+    assert "in_progress --> assigned: reassign" in shown
