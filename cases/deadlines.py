@@ -64,6 +64,9 @@ class Rule:
     citation: str
     extension: int = 0  # in the same unit; applied when the deadline is marked extended
     claims: frozenset = field(default_factory=frozenset)  # only for cases with one of these
+    # (trigger, claims) pairs: that trigger starts the rule only for cases with one of
+    # these claims. Triggers not listed start it for any case the rule applies to.
+    trigger_claims: tuple[tuple[str, frozenset], ...] = ()
     limitation: bool = False  # supports suspension (pause) and, if interruptible, restart
     interruptible: bool = True
     # 民法典 194 II: after a suspension the period ends no earlier than this many months
@@ -76,6 +79,14 @@ class Rule:
     @property
     def period_label(self) -> str:
         return period_text(self.period, self.unit)
+
+    def started_by(self, trigger: str, claims: set) -> bool:
+        if trigger not in self.triggers or (self.claims and not self.claims & claims):
+            return False
+        for name, only in self.trigger_claims:
+            if name == trigger:
+                return bool(only & claims)
+        return True
 
 
 def _rule(*args, **kwargs) -> Rule:
@@ -191,6 +202,14 @@ RULES: dict[str, Rule] = {
             _("《劳动争议调解仲裁法》第二十七条"),
             limitation=True,
             note=_("拖欠劳动报酬的，自劳动关系终止之日起一年内提出（第二十七条第四款）。"),
+            # Art. 27(1): one year from knowing of the infringement, for disputes in a
+            # labour relation (injury benefits, other labour disputes). Art. 27(4): unpaid
+            # pay is not time-barred while employment lasts, and runs one year from its
+            # end; so for a wage claim the clock starts at the end of employment only.
+            trigger_claims=(
+                ("knew_infringement", frozenset({"injury", "occupational", "labor"})),
+                ("employment_ended", frozenset({"wage"})),
+            ),
         ),
         _rule(
             "labor.arbitration_acceptance",
@@ -388,11 +407,7 @@ def get_rule(code: str, *, sla_workdays: dict | None = None) -> Rule:
 def rules_for_trigger(trigger: str, claims=()) -> list[Rule]:
     """The rules a milestone kind (or "transition:<name>") starts, for a case with these claims."""
     claims = set(claims)
-    return [
-        get_rule(r.code)
-        for r in RULES.values()
-        if trigger in r.triggers and (not r.claims or r.claims & claims)
-    ]
+    return [get_rule(r.code) for r in RULES.values() if r.started_by(trigger, claims)]
 
 
 # ---------------------------------------------------------------------------

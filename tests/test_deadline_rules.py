@@ -239,6 +239,23 @@ def test_the_accident_starts_injury_deadlines_only_for_injury_claims():
     assert rules_for_trigger("accident", ["wage"]) == []
 
 
+def test_unpaid_pay_runs_from_the_end_of_employment_and_other_disputes_from_knowing():
+    # 劳动争议调解仲裁法 art. 27(1) and (4).
+    def starts(trigger, claims):
+        return "labor.arbitration_limitation" in {
+            r.code for r in rules_for_trigger(trigger, claims)
+        }
+
+    assert starts("employment_ended", ["wage"])
+    assert not starts("knew_infringement", ["wage"])  # not time-barred while employed
+    assert starts("knew_infringement", ["labor"]) and starts("knew_infringement", ["injury"])
+    assert not starts("employment_ended", ["labor"]) and not starts("employment_ended", ["injury"])
+    # A case with both claims gets both clocks: one per claim.
+    assert starts("knew_infringement", ["wage", "labor"])
+    assert starts("employment_ended", ["wage", "labor"])
+    assert not starts("knew_infringement", ["tort"]) and not starts("employment_ended", ["consult"])
+
+
 def test_the_accident_starts_the_pilot_limit_only_for_occupational_injury_claims():
     assert [r.code for r in rules_for_trigger("accident", ["occupational"])] == [
         "occupational.application"
