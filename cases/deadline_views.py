@@ -127,6 +127,10 @@ def _deadline_for(request, number, pk, *, edit=True):
     return case, deadline
 
 
+def _close_form(deadline, data=None):
+    return CloseDeadlineForm(data, deadline=deadline, today=timezone.localdate())
+
+
 def _render_deadline(request, case, deadline, **forms):
     rule = rules.RULES.get(deadline.rule)
     context = {
@@ -138,7 +142,7 @@ def _render_deadline(request, case, deadline, **forms):
         "can_edit": can_edit_deadlines(case, request.user),
         "is_limitation": deadline.rule in rules.LIMITATION_RULES,
         "interruptible": deadline.rule in rules.INTERRUPTIBLE_RULES,
-        "close_form": forms.get("close_form") or CloseDeadlineForm(),
+        "close_form": forms.get("close_form") or _close_form(deadline),
         "limitation_form": forms.get("limitation_form")
         or LimitationForm(interruptible=deadline.rule in rules.INTERRUPTIBLE_RULES),
         "extend_form": forms.get("extend_form") or ExtendForm(),
@@ -161,7 +165,7 @@ def deadline_detail(request, number, pk):
 @require_POST
 def deadline_close(request, number, pk):
     case, deadline = _deadline_for(request, number, pk)
-    form = CloseDeadlineForm(request.POST)
+    form = _close_form(deadline, request.POST)
     if not form.is_valid():
         return _render_deadline(request, case, deadline, close_form=form)
     try:

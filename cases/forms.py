@@ -493,7 +493,7 @@ class CloseForm(TransitionForm):
     button = _("归档结案")
     button_class = ""
     confirm_waive = forms.BooleanField(
-        label=_("以上期限已无需办理，归档时一并免除"), required=False
+        label=_("以上期限已无需办理：已届满的记为错过，其余免除"), required=False
     )
 
     def __init__(self, *args, case, **kwargs):

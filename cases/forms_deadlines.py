@@ -81,6 +81,7 @@ class CloseDeadlineForm(forms.Form):
         label=_("处理结果"),
         choices=[
             (Deadline.Status.DONE, _("已完成（已在期限内办理）")),
+            (Deadline.Status.MISSED, _("已错过（届满时仍未办理）")),
             (Deadline.Status.WAIVED, _("免除（不再需要办理）")),
         ],
         widget=forms.RadioSelect,
@@ -92,6 +93,13 @@ class CloseDeadlineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写说明，例如“已于 3 月 5 日向法院提交起诉状”。")},
     )
+
+    def __init__(self, *args, deadline, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.overdue = deadline.due_date < today
+        if not self.overdue:  # only a period that has run out can have been missed
+            field = self.fields["status"]
+            field.choices = [c for c in field.choices if c[0] != Deadline.Status.MISSED]
 
 
 class LimitationForm(forms.Form):

@@ -28,6 +28,11 @@ TRANSITION_CLOSE = {
     "withdraw": gettext_lazy("劳动者撤回求助，期限免除"),
     "close": gettext_lazy("案件已归档，期限免除"),
 }
+# Open deadlines already past their due date when the case ends were missed, not waived.
+TRANSITION_MISSED = {
+    "withdraw": gettext_lazy("劳动者撤回求助时已届满，仍未办理"),
+    "close": gettext_lazy("案件归档时已届满，仍未办理"),
+}
 
 
 def _models():
@@ -132,12 +137,15 @@ def after_transition(case, name, event, user) -> None:
             case, ["sla.lawyer_accept"], Deadline.Status.MISSED, str(TRANSITION_CLOSE["expire"])
         )
     elif name in ("withdraw", "close"):
-        Deadline.objects.filter(case=case, status=Deadline.Status.OPEN).update(
-            status=Deadline.Status.WAIVED,
-            reason=str(TRANSITION_CLOSE[name]),
-            closed_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+        still_open = Deadline.objects.filter(case=case, status=Deadline.Status.OPEN)
+        now = timezone.now()
+        for status, reasons, deadlines in (
+            (Deadline.Status.MISSED, TRANSITION_MISSED, still_open.filter(due_date__lt=today)),
+            (Deadline.Status.WAIVED, TRANSITION_CLOSE, still_open),
+        ):
+            deadlines.update(
+                status=status, reason=str(reasons[name]), closed_at=now, updated_at=now
+            )
         if name == "withdraw":
             # Withdrawn while assigned: the offer the lawyer has not answered yet is
             # settled here, the one place every withdrawal passes through (the
@@ -271,7 +279,7 @@ def _locked_open(deadline):
 
 
 def close_deadline(deadline, *, status, reason, user):
-    """Mark a deadline done or waived, with a reason."""
+    """Mark a deadline done, missed or waived, with a reason."""
     models = _models()
     with transaction.atomic():
         fresh = _locked_open(deadline)

@@ -199,7 +199,7 @@ def test_an_injury_case_from_the_station_to_the_closing_report(new_page, world, 
     close = open_action(coordinator, "归档")
     reconsideration = deadlines.compute("admin.reconsideration", decided, calendar).due
     assert ymd(reconsideration) in close.inner_text()
-    close.get_by_label("以上期限已无需办理，归档时一并免除").check()
+    close.get_by_label("以上期限已无需办理：已届满的记为错过，其余免除").check()
     steps.shot(coordinator, "close-confirm")
     with coordinator.expect_navigation():
         close.get_by_role("button", name="归档结案").click()

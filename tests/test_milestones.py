@@ -179,6 +179,45 @@ def test_withdrawing_waives_every_open_deadline(world):
     assert set(case.deadlines.values_list("status", flat=True)) == {"waived"}
 
 
+@time_machine.travel(MONDAY, tick=False)
+def test_a_case_that_ends_records_its_overdue_deadlines_as_missed_and_the_rest_waived(world):
+    case = in_progress(world)
+    schedule.record_milestone(case, "award_received", D(2026, 9, 15), world.admin)  # due 09-30
+    schedule.record_milestone(case, "judgment_served", D(2026, 11, 20), world.admin)  # 12-07
+    apply_transition(case, "withdraw", world.admin, reason="劳动者已与单位和解")
+    status = dict(case.deadlines.values_list("rule", "status"))
+    assert status["labor.suit_after_award"] == "missed"
+    assert status["civil.appeal"] == "waived"
+    missed = case.deadlines.get(rule="labor.suit_after_award")
+    assert missed.reason == "劳动者撤回求助时已届满，仍未办理"
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_only_an_overdue_deadline_can_be_marked_missed(client, world):
+    case = in_progress(world)
+    schedule.record_milestone(case, "award_received", D(2026, 9, 15), world.admin)  # overdue
+    schedule.record_milestone(case, "judgment_served", D(2026, 11, 20), world.admin)  # not yet
+    overdue = case.deadlines.get(rule="labor.suit_after_award")
+    upcoming = case.deadlines.get(rule="civil.appeal")
+    client.force_login(world.beijing.lawyer.user)
+
+    page = client.get(reverse("cases:deadline_detail", args=[case.number, upcoming.pk]))
+    assert "已错过（届满时仍未办理）" not in page.content.decode()
+    url = reverse("cases:deadline_close", args=[case.number, upcoming.pk])
+    response = client.post(url, {"status": "missed", "reason": "忘了"})
+    assert response.status_code == 200 and "请选择处理结果。" in response.content.decode()
+    upcoming.refresh_from_db()
+    assert upcoming.status == "open"
+
+    page = client.get(reverse("cases:deadline_detail", args=[case.number, overdue.pk]))
+    assert "已错过（届满时仍未办理）" in page.content.decode()
+    url = reverse("cases:deadline_close", args=[case.number, overdue.pk])
+    response = client.post(url, {"status": "missed", "reason": "劳动者未按约提供材料"})
+    assert response.status_code == 302
+    overdue.refresh_from_db()
+    assert (overdue.status, overdue.reason) == ("missed", "劳动者未按约提供材料")
+
+
 def test_withdrawing_while_assigned_marks_the_unanswered_offer_withdrawn(world):
     from cases.assignment import assign_case
     from cases.models import Assignment
