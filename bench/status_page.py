@@ -20,7 +20,7 @@ from _django import copy_rows, mount, print_profile, scratch_django, timed_pair
 CASES = int(os.environ.get("BENCH_CASES", 1_000_000))
 WORKERS = CASES * 2 // 5  # 2.5 cases per phone on average (set again from --cases)
 STATIONS = 200
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", 300))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", 1000))
 PROFILE = False
 
 
@@ -212,6 +212,13 @@ def measure():
 
     load = fill()
     print(f"cases: {CASES:,}  workers (phones): {WORKERS:,}  load: {load:.1f} s")
+    options = connection.settings_dict["OPTIONS"]
+    prepared = options.get("server_side_binding") and options.get("prepare_threshold")
+    print(
+        f"prepared statements: after {options['prepare_threshold']} runs"
+        if prepared
+        else "prepared statements: off (DB_PREPARED_STATEMENTS=0)"
+    )
     mount("bench_status_urls", bare_view)
     phone = f"+86139{WORKERS // 2:08d}"  # a worker in the middle with 2–3 cases
     worker_ids = list(Worker.objects.filter(phone=phone).values_list("pk", flat=True))
@@ -230,12 +237,8 @@ def measure():
             f"step-3 page for {phone[:6]}****{phone[-4:]}: {n_cases} cases, {len(queries)} queries"
         )
         with connection.cursor() as cursor:
-            case_sql = next(
-                q["sql"]
-                for q in queries.captured_queries
-                if 'FROM "cases_case"' in q["sql"] and "COUNT" not in q["sql"]
-            )
-            cursor.execute("EXPLAIN " + case_sql)
+            sql, params = status.case_rows_query(worker_ids, status.MAX_SHOWN + 1)
+            cursor.execute("EXPLAIN " + sql, params)
             plan = " / ".join(r[0].strip() for r in cursor.fetchall() if "Scan" in r[0])
             print(f"EXPLAIN cases query: {plan}")
 

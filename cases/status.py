@@ -447,7 +447,9 @@ def _case_rows_sql(n_workers: int) -> str:
     queryset cost about ten times as long as running it, on the page workers reload
     all day (issue 7). Subqueries rather than joins because PostgreSQL spent longer
     planning the joins (0.23 ms) than running the query (0.08 ms); written this way
-    it plans in 0.10 ms and runs in 0.07 ms (20,000 cases, bench/status_page.py)."""
+    it plans in 0.10 ms and runs in 0.07 ms (20,000 cases, bench/status_page.py). On a
+    persistent connection psycopg prepares it after five runs and planning goes away
+    (DB_PREPARED_STATEMENTS in config/settings.py)."""
     q = connection.ops.quote_name
     case, station, lawyer, deadline = (
         q(model._meta.db_table) for model in (Case, Station, Lawyer, Deadline)
@@ -472,10 +474,14 @@ def worker_cases(worker_ids, limit: int) -> list[dict]:
     worker_ids = [int(pk) for pk in worker_ids]
     if not worker_ids:
         return []
-    params = [Deadline.Status.OPEN.value, Deadline.Binds.WORKER.value, *worker_ids, limit]
     with connection.cursor() as cursor:
-        cursor.execute(_case_rows_sql(len(worker_ids)), params)
+        cursor.execute(*case_rows_query(worker_ids, limit))
         return [_case_row(*row) for row in cursor.fetchall()]
+
+
+def case_rows_query(worker_ids: list[int], limit: int) -> tuple[str, list]:
+    params = [Deadline.Status.OPEN.value, Deadline.Binds.WORKER.value, *worker_ids, limit]
+    return _case_rows_sql(len(worker_ids)), params
 
 
 def _case_row(number, claims, state, updated_at, referred_to, station, lawyer, deadline):

@@ -58,3 +58,14 @@ def test_the_deploy_check_warns_when_the_status_page_cannot_see_client_addresses
 def test_local_defaults_run_with_no_configuration():
     result = run_manage("check", env={"DJANGO_DEBUG": ""})
     assert result.returncode == 0, result.stderr
+
+
+def test_postgresql_prepares_hot_queries_unless_turned_off():
+    show = "from django.db import connection; print(connection.settings_dict['OPTIONS'])"
+    url = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/yizhan"}
+    on = run_manage("shell", "-c", show, env=url)
+    assert "'server_side_binding': True" in on.stdout and "'prepare_threshold': 5" in on.stdout
+    off = run_manage("shell", "-c", show, env={**url, "DB_PREPARED_STATEMENTS": "0"})
+    assert off.returncode == 0 and "server_side_binding" not in off.stdout
+    sqlite = run_manage("shell", "-c", show, env={"DATABASE_URL": "sqlite:///x.sqlite3"})
+    assert "server_side_binding" not in sqlite.stdout
