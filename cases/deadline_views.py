@@ -43,8 +43,8 @@ BOARD_DAYS_AHEAD = 14
 
 def can_edit_deadlines(case, user) -> bool:
     """The assigned lawyer and the coordinators of the region record milestones and act
-    on deadlines; volunteers see them."""
-    return can_resolve(case, user)
+    on deadlines; volunteers see them. Nobody changes them once the case is archived."""
+    return can_resolve(case, user) and not case.is_archived
 
 
 def _editable_case(request, number):

@@ -250,6 +250,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         WITHDRAWN = "withdrawn", _("已撤回")
 
     OPEN_STATES = [State.RECEIVED, State.ACCEPTED, State.ASSIGNED, State.IN_PROGRESS]
+    # Ended for good (DESIGN §4: close archives; withdraw ends it). The record is then
+    # read-only: no evidence, attachments, milestones or deadline changes; notes only.
+    ARCHIVED_STATES = [State.CLOSED, State.WITHDRAWN]
 
     # What a worker reads on the status page: plain sentences, not internal names.
     WORKER_LABELS = {
@@ -382,6 +385,10 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def get_claims_display(self) -> str:
         return claims_display(self.claim_list)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.state in self.ARCHIVED_STATES
 
     @property
     def worker_state_label(self):

@@ -233,6 +233,7 @@ def _detail(request, case, *, status=200, bound=None, revealed=False, note_form=
         "checklist": evidence.checklist(case),
         "action_forms": action_forms(case, user, bound),
         "can_work": works,
+        "can_edit_record": works and not case.is_archived,
         "revealed": revealed,
         "note_form": note_form or NoteForm(),
         "upload_form": UploadForm(),
@@ -308,11 +309,19 @@ def update_evidence(request, number):
     case = get_case_for(request.user, number)
     if not can_work_case(case, request.user):
         raise Http404
+    if case.is_archived:
+        return _archived(request, case, "#evidence")
     # Unknown codes are dropped, not an error: the checklist is a set of checkboxes.
     collected = [code for code in request.POST.getlist("collected") if code in evidence.ITEMS]
     record_evidence(case, request.user, collected)
     messages.success(request, _("证据清单已更新。"))
     return redirect(case.get_absolute_url() + "#evidence")
+
+
+def _archived(request, case, anchor):
+    """A change posted from a page loaded before the case was archived."""
+    messages.error(request, _("本案已归档，资料不能再修改；仍可添加备注。"))
+    return redirect(case.get_absolute_url() + anchor)
 
 
 def record_evidence(case, user, collected) -> None:
@@ -339,6 +348,8 @@ def upload_attachments(request, number):
     case = get_case_for(request.user, number)
     if not can_work_case(case, request.user):
         raise Http404
+    if case.is_archived:
+        return _archived(request, case, "#attachments")
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, case, upload_errors=form.errors.get("files"), status=400)

@@ -294,6 +294,38 @@ def test_the_evidence_checklist_is_editable_and_each_change_is_audited(client, w
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("state", [Case.State.CLOSED, Case.State.WITHDRAWN])
+def test_an_archived_case_is_read_only_but_still_takes_notes(client, world, state):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, claims=["wage"], state=state)
+    login(client, bj.coordinator)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "本案已归档：案件资料只读，仍可添加备注。" in page
+    for name in ("update_evidence", "upload_attachments", "milestone_add"):
+        assert reverse(f"cases:{name}", args=[case.number]) not in page, name
+
+    # A page loaded before the case was archived: a clear message, nothing changed.
+    response = client.post(
+        reverse("cases:update_evidence", args=[case.number]), {"collected": ["pay_records"]}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("cases:upload_attachments", args=[case.number]), {"files": [png()]}, follow=True
+    )
+    assert "本案已归档，资料不能再修改；仍可添加备注。" in response.content.decode()
+    case.refresh_from_db()
+    assert not case.evidence.get("pay_records") and not case.attachments.exists()
+    milestone = reverse("cases:milestone_add", args=[case.number])
+    assert (
+        client.post(milestone, {"kind": "award_received", "date": "2026-11-02"}).status_code == 404
+    )
+
+    note = client.post(reverse("cases:add_note", args=[case.number]), {"text": "劳动者来电致谢。"})
+    assert note.status_code == 302
+    assert case.events.filter(kind=CaseEvent.Kind.NOTE, note="劳动者来电致谢。").exists()
+
+
+@pytest.mark.django_db
 def test_the_case_page_uses_a_bounded_number_of_queries(
     client, world, django_assert_max_num_queries
 ):
