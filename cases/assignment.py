@@ -45,12 +45,15 @@ class AssignmentRefused(Exception):
     """The chosen lawyer may not take this case (capacity, area, conflict, ...)."""
 
 
-def excluded_lawyer_ids(case: Case) -> set[int]:
-    return set(
-        case.assignments.filter(
-            status__in=[Assignment.Status.DECLINED, Assignment.Status.EXPIRED]
-        ).values_list("lawyer_id", flat=True)
-    )
+# Lawyers who declined or let the offer lapse are out for this case, whoever assigns.
+REFUSED = (Assignment.Status.DECLINED, Assignment.Status.EXPIRED)
+# The router also never offers a case back to a lawyer it was reassigned away from:
+# giving it back is a coordinator's decision (and ends their notes-only access).
+NOT_SUGGESTED = (*REFUSED, Assignment.Status.REPLACED)
+
+
+def excluded_lawyer_ids(case: Case, statuses=REFUSED) -> set[int]:
+    return set(case.assignments.filter(status__in=statuses).values_list("lawyer_id", flat=True))
 
 
 def opposing_names(case: Case) -> list[str]:
@@ -59,7 +62,7 @@ def opposing_names(case: Case) -> list[str]:
 
 def suggest(case: Case, *, today=None) -> list[routing.Suggestion]:
     """Eligible lawyers for this case, best first, each with its explanation."""
-    exclude = excluded_lawyer_ids(case)
+    exclude = excluded_lawyer_ids(case, NOT_SUGGESTED)
     if case.lawyer_id:
         exclude.add(case.lawyer_id)  # reassigning: the current lawyer is not a new choice
     return routing.suggest(
@@ -82,11 +85,7 @@ def suggest_many(cases, *, today=None) -> dict[int, list[routing.Suggestion]]:
     labels = routing.region_labels(prefixes)
     result = {}
     for case in cases:
-        exclude = {
-            a.lawyer_id
-            for a in case.assignments.all()
-            if a.status in (Assignment.Status.DECLINED, Assignment.Status.EXPIRED)
-        }
+        exclude = {a.lawyer_id for a in case.assignments.all() if a.status in NOT_SUGGESTED}
         result[case.pk] = routing.rank(
             pool,
             claims=case.claim_list,

@@ -68,6 +68,8 @@ def document_generate(request, number, kind):
 def document_download(request, number, pk):
     case = get_case_for(request.user, number)
     document = get_object_or_404(Document, case=case, pk=pk)
+    if not documents.may_read(case, document.kind, request.user):
+        raise Http404
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError):

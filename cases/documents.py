@@ -160,6 +160,14 @@ def kind_allowed(case, kind: str, user) -> bool:
     return user is None or bool(rule.roles & roles_on(case, user))
 
 
+def may_read(case, kind: str, user) -> bool:
+    """May `user` open stored versions of `kind`? The roles that may produce it, in any
+    state: a power of attorney carries the worker's full ID number and phone, and a
+    station volunteer who may not make one may not read one either."""
+    rule = RULES.get(kind)
+    return rule is not None and bool(rule.roles & roles_on(case, user))
+
+
 def available_kinds(case, user) -> list[str]:
     """Kinds this user may generate for this case now, in the order of Document.Kind."""
     return [kind for kind in Kind.values if kind_allowed(case, kind, user)]

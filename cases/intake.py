@@ -56,9 +56,14 @@ def create_case(
     consent: ConsentText,
     today=None,
 ) -> tuple[Case, str]:
-    """Create the worker (or reuse the one with this phone and name), the case and its
-    parties in one transaction. Returns the case and its access code, which exists in
-    clear only in this return value (the receipt shows it once)."""
+    """Create the worker (or reuse the one with this phone and name that already has a
+    case the user can see), the case and its parties in one transaction. Returns the
+    case and its access code, which exists in clear only in this return value (the
+    receipt shows it once).
+
+    Only a worker already within the user's reach is reused: reusing one from another
+    station's case would hand this station that worker's stored ID number (PIPL). Two
+    rows for one person cost nothing: the status page gathers every row with the phone."""
     if consent is None:
         raise ValueError("no consent, no case")
     now = timezone.now()
@@ -69,7 +74,11 @@ def create_case(
     # RELEASE were two of the intake POST's queries.
     with transaction.atomic(savepoint=False):
         worker_obj = (
-            Worker.objects.filter(phone=worker["phone"], name=worker["name"])
+            Worker.objects.filter(
+                phone=worker["phone"],
+                name=worker["name"],
+                cases__in=Case.objects.visible_to(user).values("pk"),
+            )
             .order_by("-pk")
             .first()
         )

@@ -552,6 +552,19 @@ def test_only_the_lawyer_it_was_taken_from_gets_the_notes_page(client, world):
 
 
 @pytest.mark.django_db
+def test_the_router_never_offers_a_case_back_to_the_lawyer_it_was_taken_from(world):
+    bj = world.beijing
+    old, new = bj.lawyer, make_lawyer()
+    case = handed_over_case(bj, old, new)
+    assert old not in [s.lawyer for s in assignment.suggest(case)]
+    # The new lawyer declines: the router looks further, but not back to the old one.
+    assignment.decline_case(case, new.user, reason="利益冲突")
+    case.refresh_from_db()
+    assert case.lawyer != old
+    assert case.assignments.filter(lawyer=old).values_list("status", flat=True).get() == "replaced"
+
+
+@pytest.mark.django_db
 def test_the_queue_links_to_the_handed_over_cases_and_the_list_starts_empty(client, world):
     login(client, world.beijing.lawyer.user)
     queue = client.get(reverse("cases:queue")).content.decode()

@@ -78,6 +78,23 @@ def test_a_user_outside_the_case_gets_404_for_generate_and_download(client, worl
     assert not CaseEvent.objects.filter(kind=CaseEvent.Kind.DOWNLOAD).exists()
 
 
+def test_a_volunteer_cannot_read_a_power_of_attorney_they_may_not_make(client, world):
+    # It prints the worker's full ID number and phone: only who may produce it reads it.
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, state=Case.State.IN_PROGRESS, lawyer=bj.lawyer)
+    power = documents.generate(case, Document.Kind.POWER_OF_ATTORNEY, bj.lawyer.user)
+    receipt = documents.generate(case, Document.Kind.RECEIPT, bj.volunteer)
+    login(client, bj.volunteer)
+    assert client.get(download_url(power)).status_code == 404
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert download_url(power) not in page and download_url(receipt) in page
+    assert b"".join(client.get(download_url(receipt)).streaming_content).startswith(b"%PDF")
+    for user in (bj.coordinator, bj.lawyer.user):
+        login(client, user)
+        body = b"".join(client.get(download_url(power)).streaming_content)
+        assert body.startswith(b"%PDF"), user
+
+
 def test_anonymous_users_are_sent_to_login(client, world):
     case = make_case(world.beijing.station, world.beijing.volunteer)
     document = documents.generate(case, Kind.RECEIPT, world.beijing.volunteer)

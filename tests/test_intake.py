@@ -349,6 +349,28 @@ def test_a_lawyer_cannot_open_the_intake_page(client, world):
 
 
 @pytest.mark.django_db
+def test_another_stations_worker_is_not_reused_so_their_id_number_stays_there(
+    client, world, consent
+):
+    # Same name and phone, logged at a station of another region: a new worker row, so
+    # the Kunming volunteer cannot reveal or print the ID number Beijing recorded.
+    bj, km = world.beijing, world.kunming
+    earlier = make_case(
+        bj.station,
+        bj.volunteer,
+        worker={"name": "李大壮", "phone": "13800138000", "id_number": "11010519491231002X"},
+    )
+    login(client, km.volunteer)
+    assert post_intake(client, km.station).status_code == 302
+    new = Case.objects.exclude(pk=earlier.pk).get()
+    assert new.worker_id != earlier.worker_id and new.worker.id_number == ""
+    page = client.post(reverse("cases:reveal", args=[new.number])).content.decode()
+    assert "11010519491231002X" not in page
+    earlier.worker.refresh_from_db()
+    assert earlier.worker.id_number == "11010519491231002X"  # not overwritten either
+
+
+@pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
 def test_the_intake_post_stays_within_a_fixed_number_of_queries(
     client, world, consent, django_assert_max_num_queries

@@ -24,6 +24,6 @@ def documents_panel(context, case):
             "versions": versions.get(kind, []),
         }
         for kind, label in Document.Kind.choices
-        if kind in allowed or kind in versions
+        if kind in allowed or (kind in versions and docs.may_read(case, kind, user))
     ]
     return {"rows": rows}
