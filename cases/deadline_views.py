@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from .forms_deadlines import (
     MilestoneEditForm,
     MilestoneForm,
 )
-from .models import Deadline, Milestone, Notification, can_resolve
+from .models import Case, Deadline, Milestone, Notification, can_resolve
 
 BOARD_PAGE_SIZE = 30
 NOTIFICATIONS_PAGE_SIZE = 30
@@ -325,8 +326,21 @@ def notification_read(request, pk):
         and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()})
         and notification.url
     ):
-        return redirect(notification.url)
+        return redirect(_still_reachable(request, notification))
     return redirect("cases:notifications")
+
+
+def _still_reachable(request, notification) -> str:
+    """Where "查看" goes: the notice's page, unless its case has left the user's hands
+    since (declined, reassigned away): then their own notes, or back with a word."""
+    case = notification.case
+    if case is None or Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+        return notification.url
+    lawyer = getattr(request.user, "lawyer", None)
+    if lawyer is not None and Case.objects.handed_over_by(lawyer).filter(pk=case.pk).exists():
+        return reverse("cases:own_notes", args=[case.number])
+    messages.info(request, _("案件 %(number)s 已不由您办理。") % {"number": case.number})
+    return reverse("cases:notifications")
 
 
 @login_required

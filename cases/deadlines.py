@@ -358,7 +358,7 @@ RULES: dict[str, Rule] = {
             2,
             WORKDAYS,
             LAWYER,
-            _("本站服务规范（SLA_LAWYER_ACCEPT_WORKDAYS）"),
+            _("本站服务规范（律师答复接案时限）"),
         ),
         _rule(
             "sla.first_contact",
@@ -367,9 +367,24 @@ RULES: dict[str, Rule] = {
             3,
             WORKDAYS,
             LAWYER,
-            _("本站服务规范（SLA_FIRST_CONTACT_WORKDAYS）"),
+            _("本站服务规范（律师首次联系时限）"),
         ),
     ]
+}
+
+# A milestone that is the very act a deadline waited for: recording it settles that
+# deadline (done on or before the due date, missed after it). Only the unambiguous
+# pairs; the rest are closed by hand on the deadline page.
+FULFILLED_BY = {
+    "injury_filed": ("injury.employer_application", "injury.worker_application"),
+    "injury_decided": ("injury.decision",),
+    "appraisal_concluded": ("injury.appraisal_conclusion",),
+    "arbitration_filed": ("labor.arbitration_limitation",),
+    "arbitration_accepted": ("labor.arbitration_acceptance",),
+    "award_received": ("labor.arbitration_award",),
+    "final_award_received": ("labor.arbitration_award",),
+    "legalaid_granted": ("legalaid.decision",),
+    "inspection_complaint": ("inspection.complaint",),
 }
 
 LIMITATION_RULES = frozenset(code for code, r in RULES.items() if r.limitation)
@@ -402,6 +417,12 @@ def get_rule(code: str, *, sla_workdays: dict | None = None) -> Rule:
             period = getattr(settings, CONFIGURED_PERIODS[code], rule.period)
         rule = Rule(**{**rule.__dict__, "period": int(period)})
     return rule
+
+
+def label_of(code: str) -> str:
+    """A rule's name in the active language ("申请工伤认定"), or the code if unknown."""
+    rule = RULES.get(code)
+    return str(rule.label) if rule else code
 
 
 def rules_for_trigger(trigger: str, claims=()) -> list[Rule]:

@@ -133,7 +133,8 @@ def staff_notices(event) -> None:
             what = _("律师%(name)s拒绝了案件 %(number)s，理由：%(reason)s。") % {
                 "name": name,
                 "number": case.number,
-                "reason": event.note,
+                # The sentence ends with its own "。": the reason's own stop would double it.
+                "reason": event.note.rstrip("。.！!"),
             }
         else:
             what = _("律师%(name)s未在期限内答复案件 %(number)s（超时未答复）。") % {

@@ -292,8 +292,7 @@ def claim(rows) -> set[tuple]:
 
 @functools.lru_cache(maxsize=256)
 def _label(code: str, language: str | None) -> str:
-    rule = rules.RULES.get(code)
-    return str(rule.label) if rule else code
+    return rules.label_of(code)
 
 
 @functools.lru_cache(maxsize=256)

@@ -228,6 +228,7 @@ def record_milestone(case, kind, date, user, note="") -> object:
             case=case, kind=kind, date=date, note=note, recorded_by=user
         )
         created = sync_milestone(milestone, load_calendar())
+        _settle_fulfilled(milestone)
         _event(
             case,
             user,
@@ -236,6 +237,33 @@ def record_milestone(case, kind, date, user, note="") -> object:
             data={"milestone": milestone.pk, "deadlines": [d.rule for d in created]},
         )
     return milestone
+
+
+def _settle_fulfilled(milestone) -> None:
+    """The deadlines this milestone was the act for (rules.FULFILLED_BY) are settled:
+    done if it came in time, missed if it came after the due date."""
+    Deadline = _models().Deadline
+    label = milestone.get_kind_display()
+    waiting = Deadline.objects.filter(
+        case=milestone.case_id,
+        rule__in=rules.FULFILLED_BY.get(milestone.kind, ()),
+        status=Deadline.Status.OPEN,
+    )
+    when = milestone.date.isoformat()
+    for status, deadlines, reason in (
+        (
+            Deadline.Status.DONE,
+            waiting.filter(due_date__gte=milestone.date),
+            _("已于 %(date)s %(what)s"),
+        ),
+        (Deadline.Status.MISSED, waiting, _("%(date)s 才%(what)s，已过届满日")),
+    ):
+        deadlines.update(
+            status=status,
+            reason=str(reason % {"date": when, "what": label}),
+            closed_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
 
 
 def update_milestone(milestone, *, date, note, user) -> object:
@@ -291,7 +319,7 @@ def close_deadline(deadline, *, status, reason, user):
             fresh.case,
             user,
             models.CaseEvent.Kind.DEADLINE,
-            note=f"{fresh.rule} {fresh.get_status_display()}：{reason}",
+            note=f"{rules.label_of(fresh.rule)} {fresh.get_status_display()}：{reason}",
             data={"deadline": fresh.pk, "status": status},
         )
     return fresh
@@ -460,7 +488,7 @@ def recompute_open(queryset, calendar=None) -> int:
                     models.CaseEvent.Kind.DEADLINE,
                     note=_("节假日安排更新，%(rule)s 届满日 %(old)s → %(new)s")
                     % {
-                        "rule": deadline.rule,
+                        "rule": rules.label_of(deadline.rule),
                         "old": before[0].isoformat(),
                         "new": deadline.due_date.isoformat(),
                     },

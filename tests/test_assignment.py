@@ -565,6 +565,33 @@ def test_the_router_never_offers_a_case_back_to_the_lawyer_it_was_taken_from(wor
 
 
 @pytest.mark.django_db
+def test_an_old_notice_about_a_case_no_longer_theirs_does_not_lead_to_a_404(
+    client, world, django_capture_on_commit_callbacks
+):
+    bj = world.beijing
+    old, new = bj.lawyer, make_lawyer()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = handed_over_case(bj, old, new)
+    login(client, old.user)
+    notices = Notification.objects.filter(user=old.user, case=case)
+    assert notices.exists()  # the offer, and the reassignment
+    for notice in notices:
+        url = reverse("cases:notification_read", args=[notice.pk])
+        response = client.post(url, {"go": "1"})
+        assert response.url == reverse("cases:own_notes", args=[case.number])
+    # One who declined and never worked the case: back to the list, with a word.
+    declined = accepted_case(bj)
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment.assign_case(declined, new, bj.coordinator)
+        assignment.decline_case(declined, new.user, reason="出差")
+    login(client, new.user)
+    notice = Notification.objects.filter(user=new.user, case=declined).first()
+    url = reverse("cases:notification_read", args=[notice.pk])
+    response = client.post(url, {"go": "1"}, follow=True)
+    assert f"案件 {declined.number} 已不由您办理。" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_queue_links_to_the_handed_over_cases_and_the_list_starts_empty(client, world):
     login(client, world.beijing.lawyer.user)
     queue = client.get(reverse("cases:queue")).content.decode()

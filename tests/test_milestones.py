@@ -180,6 +180,27 @@ def test_withdrawing_waives_every_open_deadline(world):
 
 
 @time_machine.travel(MONDAY, tick=False)
+def test_filing_the_injury_application_settles_the_deadlines_that_waited_for_it(world):
+    case = make_case(world.beijing.station, incident_date=D(2026, 11, 2))
+    assert open_rules(case) == ["injury.employer_application", "injury.worker_application"]
+    schedule.record_milestone(case, "injury_filed", D(2026, 11, 20), world.admin)
+    settled = {d.rule: (d.status, d.reason) for d in case.deadlines.all()}
+    assert settled["injury.worker_application"] == ("done", "已于 2026-11-20 提出工伤认定申请")
+    assert settled["injury.employer_application"][0] == "done"
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_an_act_recorded_after_its_due_date_settles_the_deadline_as_missed(world):
+    case = in_progress(world)
+    schedule.record_milestone(case, "arbitration_filed", D(2026, 9, 1), world.admin)
+    acceptance = case.deadlines.get(rule="labor.arbitration_acceptance")  # due 09-07
+    schedule.record_milestone(case, "arbitration_accepted", D(2026, 9, 20), world.admin)
+    acceptance.refresh_from_db()
+    assert acceptance.status == "missed"
+    assert acceptance.reason == "2026-09-20 才仲裁委受理，已过届满日"
+
+
+@time_machine.travel(MONDAY, tick=False)
 def test_a_case_that_ends_records_its_overdue_deadlines_as_missed_and_the_rest_waived(world):
     case = in_progress(world)
     schedule.record_milestone(case, "award_received", D(2026, 9, 15), world.admin)  # due 09-30

@@ -408,6 +408,7 @@ def test_the_triage_board_lists_received_cases_in_scope_oldest_first(client, wor
     page = client.get(reverse("cases:triage")).content.decode()
     assert page.index(first.number) < page.index(second.number)
     assert accepted.number not in page and elsewhere.number not in page
+    assert "{#" not in page and "#}" not in page  # no template comment shown as text
 
 
 @pytest.mark.django_db
