@@ -419,7 +419,7 @@ class ResolveForm(TransitionForm):
     button = _("办结")
     outcome = forms.ChoiceField(
         label=_("办理结果"),
-        choices=[("", "---------")]
+        choices=[("", _("请选择"))]
         + [c for c in Case.Outcome.choices if c[0] != Case.Outcome.ADVICE],
         error_messages={"required": _("请选择办理结果。")},
     )
