@@ -57,9 +57,11 @@ from django.db.models.functions import Cast
 from django.template.loader import get_template, render_to_string
 from django.urls import get_urlconf, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
+
+from config.i18n import per_language
 
 from . import deadlines as rules
 from .models import Case, Deadline, Notification, Reminder, SmsMessage
@@ -290,24 +292,10 @@ def claim(rows) -> set[tuple]:
     return claimed
 
 
-@functools.lru_cache(maxsize=256)
-def _label(code: str, language: str | None) -> str:
-    return rules.label_of(code)
-
-
-@functools.lru_cache(maxsize=256)
-def _left(days: int, language: str | None) -> str:
-    return str(days_left_label(days))
-
-
 # The sweep writes tens of thousands of lines from a handful of rule labels and
 # day counts: translate each once per language, not once per line.
-def rule_label(code: str) -> str:
-    return _label(code, get_language())
-
-
-def left_label(days: int) -> str:
-    return _left(days, get_language())
+rule_label = per_language(rules.label_of)
+left_label = per_language(lambda days: str(days_left_label(days)))
 
 
 def case_url(number: str) -> str:
