@@ -303,9 +303,13 @@ def unlock(phone: str) -> int:
 # The status session (step 3)
 
 
+# How long step 2 waits for a code after step 1 (the code's life, plus a lockout).
+PENDING_TTL = CODE_TTL + LOCK_DURATION
+
+
 def start_pending(session, phone: str, now=None) -> None:
     now = now or timezone.now()
-    session[PENDING_KEY] = {"phone": phone, "until": (now + CODE_TTL + LOCK_DURATION).timestamp()}
+    session[PENDING_KEY] = {"phone": phone, "until": (now + PENDING_TTL).timestamp()}
 
 
 def pending_phone(session, now=None) -> str | None:

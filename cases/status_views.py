@@ -80,7 +80,7 @@ def start(request):
         except status.Refused as refusal:
             form.add_error("phone", refusal.message)
         else:
-            status.start_pending(request.session, phone)
+            _wait_for_code(request, phone)
             messages.success(request, SENT_MESSAGE)
             return redirect("status:verify")
     return render(request, "status/start.html", {"form": form}, using="worker")
@@ -120,9 +120,18 @@ def resend(request):
     except status.Refused as refusal:
         messages.error(request, refusal.message)
     else:
-        status.start_pending(request.session, phone)
+        _wait_for_code(request, phone)
         messages.success(request, SENT_MESSAGE)
     return redirect("status:verify")
+
+
+def _wait_for_code(request, phone):
+    status.start_pending(request.session, phone)
+    if not request.user.is_authenticated:
+        # The phone number waits in this session row for step 2: the row lapses with
+        # the code (the hourly clearsessions job deletes it), not in the two weeks a
+        # staff login lasts.
+        request.session.set_expiry(status.PENDING_TTL)
 
 
 def cases(request):

@@ -101,3 +101,21 @@ SCHEDULES += [
     },
 ]
 # --- end deadlines
+
+
+# --- sessions: expired session rows go (Django keeps them until clearsessions runs).
+# Besides staff logins, a worker's unfinished status lookup keeps its phone number in
+# the session until then (cases/status_views.py gives those sessions a short expiry).
+def clear_expired_sessions() -> None:
+    from django.core.management import call_command
+
+    call_command("clearsessions")
+
+
+SCHEDULES.append(
+    {
+        "name": "yizhan:clear_expired_sessions",
+        "func": "cases.tasks.clear_expired_sessions",
+        "schedule_type": "H",
+    }
+)

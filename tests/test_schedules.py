@@ -100,3 +100,24 @@ def test_the_scheduler_keeps_the_time_of_day_from_one_run_to_the_next():
     digest = Schedule.objects.get(name="yizhan:deadline_digest")
     # What django-q2's scheduler computes after each run (catch_up is off).
     assert timezone.localtime(digest.calculate_next_run()) == local(2026, 11, 30, 8, 0)
+
+
+def test_expired_sessions_are_cleared_every_hour(client):
+    from django.contrib.sessions.models import Session
+
+    from cases import tasks
+
+    setup()
+    assert Schedule.objects.get(name="yizhan:clear_expired_sessions").schedule_type == "H"
+    # A worker's unfinished lookup: its phone number waits in a session row that
+    # lapses with the code, and the job deletes it then.
+    client.post("/status/", {"phone": "13912345678"})
+    row = Session.objects.get()
+    assert "13912345678" in str(row.get_decoded())
+    left = row.expire_date - timezone.now()
+    assert datetime.timedelta(minutes=35) < left <= datetime.timedelta(minutes=40)
+    tasks.clear_expired_sessions()
+    assert Session.objects.exists()
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=41)):
+        tasks.clear_expired_sessions()
+    assert not Session.objects.exists()
