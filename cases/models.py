@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from phonenumber_field.modelfields import PhoneNumberField
@@ -923,7 +923,10 @@ class Notification(models.Model):
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    message = models.CharField(_("内容"), max_length=300)
+    message = models.CharField(_("内容"), max_length=300)  # in the site's language
+    # The same message in each site language ({"zh-hans": …, "en": …}), written when
+    # the notice is made, so each reader gets their own; empty for plain-text notices.
+    translations = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -937,6 +940,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+    @property
+    def text(self) -> str:
+        """The message in the reader's language when there is one, else as stored."""
+        return self.translations.get(translation.get_language()) or self.message
 
 
 class SmsMessage(models.Model):

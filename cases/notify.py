@@ -12,19 +12,24 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from config.i18n import in_every_language
 from stations.models import Membership
 
 from .models import CaseEvent, Notification
 
 
-def notify_user(user, message: str, *, case=None, url: str = "", dedupe_key: str | None = None):
-    """An in-app notification (the bell). With a dedupe key, a second call is a no-op."""
+def notify_user(user, message, *, case=None, url: str = "", dedupe_key: str | None = None):
+    """An in-app notification (the bell). `message` is a callable that writes the text
+    in the active language (it is written once per site language, so each reader gets
+    their own), or a plain string. With a dedupe key, a second call is a no-op."""
+    texts = {k: v[:300] for k, v in in_every_language(message).items()} if callable(message) else {}
     try:
         with transaction.atomic():
             return Notification.objects.create(
                 user=user,
                 case=case,
-                message=message[:300],
+                message=texts[settings.LANGUAGE_CODE] if texts else message[:300],
+                translations=texts,
                 url=url or (case.get_absolute_url() if case else ""),
                 dedupe_key=dedupe_key,
             )
@@ -105,8 +110,12 @@ def staff_notices(event) -> None:
         days = settings.SLA_LAWYER_ACCEPT_WORKDAYS
         notify_user(
             lawyer.user,
-            _("新案件待接案：%(number)s（%(claims)s），请在 %(days)d 个工作日内确认接案或拒绝。")
-            % {"number": case.number, "claims": case.get_claims_display(), "days": days},
+            lambda: (
+                _(
+                    "新案件待接案：%(number)s（%(claims)s），请在 %(days)d 个工作日内确认接案或拒绝。"
+                )
+                % {"number": case.number, "claims": case.get_claims_display(), "days": days}
+            ),
             case=case,
             dedupe_key=f"{key}:lawyer",
         )
@@ -123,36 +132,39 @@ def staff_notices(event) -> None:
         if old is not None:
             notify_user(
                 old.user,
-                _("案件 %(number)s 已由协调员改派给其他律师。") % {"number": case.number},
+                lambda: _("案件 %(number)s 已由协调员改派给其他律师。") % {"number": case.number},
                 case=case,
                 dedupe_key=f"{key}:previous-lawyer",
             )
     elif event.transition in ("decline", "expire"):
         name = event.data.get("lawyer_name", "")
-        if event.transition == "decline":
-            what = _("律师%(name)s拒绝了案件 %(number)s，理由：%(reason)s。") % {
-                "name": name,
-                "number": case.number,
-                # The sentence ends with its own "。": the reason's own stop would double it.
-                "reason": event.note.rstrip("。.！!"),
-            }
-        else:
-            what = _("律师%(name)s未在期限内答复案件 %(number)s（超时未答复）。") % {
-                "name": name,
-                "number": case.number,
-            }
         case.refresh_from_db()
-        if case.state == case.State.ASSIGNED and case.lawyer is not None:
-            then = _("系统已自动分配给下一位律师%(name)s。") % {"name": case.lawyer.name}
-        else:
-            then = _("没有其他符合条件的律师，请在分派看板重新分配。")
+        routed_to = case.lawyer.name if case.state == case.State.ASSIGNED and case.lawyer else ""
+
+        def message():
+            if event.transition == "decline":
+                what = _("律师%(name)s拒绝了案件 %(number)s，理由：%(reason)s。") % {
+                    "name": name,
+                    "number": case.number,
+                    # The sentence ends with its own "。": the reason's own would double it.
+                    "reason": event.note.rstrip("。.！!"),
+                }
+            else:
+                what = _("律师%(name)s未在期限内答复案件 %(number)s（超时未答复）。") % {
+                    "name": name,
+                    "number": case.number,
+                }
+            if routed_to:
+                return what + _("系统已自动分配给下一位律师%(name)s。") % {"name": routed_to}
+            return what + _("没有其他符合条件的律师，请在分派看板重新分配。")
+
         coordinators = (
             get_user_model()
             .objects.filter(memberships__in=Membership.objects.coordinating(case.region_code))
             .distinct()
         )
         for user in coordinators:
-            notify_user(user, what + then, case=case, dedupe_key=f"{key}:coord:{user.pk}")
+            notify_user(user, message, case=case, dedupe_key=f"{key}:coord:{user.pk}")
 
 
 TRANSITION_HANDLERS = [worker_notices, staff_notices]

@@ -61,7 +61,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
 
-from config.i18n import per_language
+from config.i18n import in_every_language, per_language
 
 from . import deadlines as rules
 from .models import Case, Deadline, Notification, Reminder, SmsMessage
@@ -399,12 +399,16 @@ def _claim_and_send(planned: dict, lawyers: list, today, template, mail) -> dict
             dedupe = f"reminder:{deadline_pk}:{threshold}:{user_id}:{channel}"
             if channel == IN_APP:
                 if deadline_pk not in texts:
-                    texts[deadline_pk] = message_for(due, today)
+                    compose = functools.partial(message_for, due, today)
+                    texts[deadline_pk] = {
+                        code: text[:300] for code, text in in_every_language(compose).items()
+                    }
                 notifications.append(
                     Notification(
                         user_id=user_id,
                         case_id=due.case_id,
-                        message=texts[deadline_pk][:300],
+                        message=texts[deadline_pk][settings.LANGUAGE_CODE],
+                        translations=texts[deadline_pk],
                         url=case_url(due.number) + "#deadlines-panel",
                         dedupe_key=dedupe[:100],
                     )

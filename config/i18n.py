@@ -30,3 +30,15 @@ def per_language(function):
 
 
 gettext = per_language(translation.gettext)
+
+
+def in_every_language(compose) -> dict[str, str]:
+    """{language code: compose() in that language} for each of settings.LANGUAGES: for
+    text stored now and read later by people who may use another language."""
+    from django.conf import settings
+
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = str(compose())
+    return texts

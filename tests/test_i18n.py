@@ -282,6 +282,25 @@ def test_a_reassigned_lawyers_notes_read_in_english(english, world, clock):
 
 
 @pytest.mark.django_db
+def test_a_notice_reads_in_the_language_of_whoever_opens_it(
+    english, world, clock, django_capture_on_commit_callbacks
+):
+    # Written once in every site language when it is made, not in the language of
+    # whoever clicked: the coordinator declines in English, the lawyer reads Chinese.
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, state=Case.State.ACCEPTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        with translation.override("en"):
+            assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    login(english, bj.lawyer.user)
+    page = visible_text(english.get(reverse("cases:notifications")))
+    assert f"New case awaiting your reply: {case.number}" in page
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = visible_text(english.get(reverse("cases:notifications")))
+    assert f"新案件待接案：{case.number}" in page
+
+
+@pytest.mark.django_db
 def test_coordinator_boards_read_in_english(english, world, clock):
     bj = world.beijing
     received = make_case(bj.station, bj.volunteer)

@@ -79,6 +79,11 @@ def test_the_sweep_tells_the_lawyer_three_ways_and_the_coordinator_in_app(case_w
     assert counts == {"in_app": 2, "email": 1, "sms": 1}
     lawyer_note = reminder_notes().get(user=world.beijing.lawyer.user)
     assert "2026-12-02" in lawyer_note.message and "还剩 4 天" in lawyer_note.message
+    assert lawyer_note.translations["zh-hans"] == lawyer_note.message
+    assert (
+        "2026-12-02" in lawyer_note.translations["en"]
+        and "还剩" not in lawyer_note.translations["en"]
+    )
     assert reminder_notes().filter(user=world.beijing.coordinator).count() == 1
     assert not reminder_notes().filter(user=world.kunming.coordinator).exists()
     sms = SmsMessage.objects.get(template="deadline_reminder")
