@@ -354,3 +354,15 @@ def test_the_demo_has_cases_in_every_state_in_both_regions_and_is_idempotent():
     call_command("seed_demo", reset=True)
     assert Case.objects.count() == count
     assert Case.objects.filter(facts__contains="出租车相撞").exists()
+
+
+@pytest.mark.django_db
+def test_a_nul_character_anywhere_in_a_request_is_a_400_not_a_500(client, world):
+    # PostgreSQL text cannot hold NUL: it used to reach the queries (found by fuzzing).
+    client.raise_request_exception = False
+    login(client, world.beijing.coordinator)
+    assert client.get("/cases/%00/receipt/").status_code == 400
+    assert client.get(reverse("cases:triage"), {"q": "1380\x00"}).status_code == 400
+    assert client.post(reverse("cases:closing_reports"), {"q": "\x00"}).status_code == 400
+    assert client.post(reverse("status:start"), {"phone": "139\x0012345678"}).status_code == 400
+    assert client.get(reverse("cases:triage"), {"q": "1380"}).status_code == 200
