@@ -170,11 +170,12 @@ class PhoneHashSearch:
     """Search a hashed-phone table by typing the phone number: we hash it the same way."""
 
     def get_search_results(self, request, queryset, search_term):
-        from .status import normalize_phone, phone_hash
+        from .status import phone_hash
+        from .validators import normalize_mobile
 
         if not search_term:
             return queryset, False
-        phone = normalize_phone(search_term)
+        phone = normalize_mobile(search_term)
         if phone is None:
             return queryset.filter(phone_hash=search_term.strip().lower()), False
         return queryset.filter(phone_hash=phone_hash(phone)), False
@@ -264,13 +265,14 @@ class StatusChallengeAdmin(PhoneHashSearch, ReadOnlyAdmin):
         from django.core.exceptions import PermissionDenied
         from django.shortcuts import redirect, render
 
-        from .status import normalize_phone, unlock
+        from .status import unlock
+        from .validators import normalize_mobile
 
         if not self.has_unlock_permission(request):
             raise PermissionDenied
         error = ""
         if request.method == "POST":
-            phone = normalize_phone(request.POST.get("phone", ""))
+            phone = normalize_mobile(request.POST.get("phone", ""))
             if phone is None:
                 error = _("请输入正确的 11 位手机号。")
             else:

@@ -21,7 +21,6 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-import phonenumbers
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
@@ -81,25 +80,6 @@ class Refused(Exception):
 
 # ---------------------------------------------------------------------------
 # Input
-
-
-def normalize_phone(raw: str) -> str | None:
-    """A mainland mobile number in E.164, or None. Accepts spaces, dashes, +86,
-    0086 and full-width digits."""
-    text = unicodedata.normalize("NFKC", raw or "").strip()
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number) or number.country_code != 86:
-        return None
-    kind = phonenumbers.number_type(number)
-    if kind not in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    ):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalize_code(raw: str) -> str:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from . import status
 from .models import SmsMessage
+from .validators import normalize_mobile
 
 SENT_MESSAGE = gettext_lazy("如果该号码登记过求助，验证码已发送，10 分钟内有效。")
 
@@ -32,7 +33,7 @@ class PhoneForm(forms.Form):
     )
 
     def clean_phone(self):
-        phone = status.normalize_phone(self.cleaned_data["phone"])
+        phone = normalize_mobile(self.cleaned_data["phone"])
         if phone is None:
             raise forms.ValidationError(_("请输入正确的 11 位手机号，例如 13800138000。"))
         return phone
