@@ -163,7 +163,7 @@ class CaseQuerySet(models.QuerySet):
         """Cases taken off this lawyer by reassignment and not given back. DESIGN §4:
         they keep reading their own notes there, and nothing else of the case."""
         return (
-            self.filter(assignments__lawyer=lawyer, assignments__status="replaced")
+            self.filter(assignments__lawyer=lawyer, assignments__status=Assignment.Status.REPLACED)
             .exclude(lawyer=lawyer)
             .distinct()
         )

@@ -22,7 +22,7 @@ def notify_user(user, message, *, case=None, url: str = "", dedupe_key: str | No
     """An in-app notification (the bell). `message` is a callable that writes the text
     in the active language (it is written once per site language, so each reader gets
     their own), or a plain string. With a dedupe key, a second call is a no-op."""
-    texts = {k: v[:300] for k, v in in_every_language(message).items()} if callable(message) else {}
+    texts = notice_texts(message) if callable(message) else {}
     try:
         with transaction.atomic():
             return Notification.objects.create(
@@ -35,6 +35,11 @@ def notify_user(user, message, *, case=None, url: str = "", dedupe_key: str | No
             )
     except IntegrityError:
         return None
+
+
+def notice_texts(compose) -> dict[str, str]:
+    """Notification.translations for a notice: compose() in each site language."""
+    return {code: text[:300] for code, text in in_every_language(compose).items()}
 
 
 def transition_done(event_id: int) -> None:

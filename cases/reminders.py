@@ -61,10 +61,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
 
-from config.i18n import in_every_language, per_language
+from config.i18n import per_language
 
 from . import deadlines as rules
 from .models import Case, Deadline, Notification, Reminder, SmsMessage
+from .notify import notice_texts
 from .templatetags.deadlines import days_left_label
 
 log = logging.getLogger(__name__)
@@ -399,10 +400,7 @@ def _claim_and_send(planned: dict, lawyers: list, today, template, mail) -> dict
             dedupe = f"reminder:{deadline_pk}:{threshold}:{user_id}:{channel}"
             if channel == IN_APP:
                 if deadline_pk not in texts:
-                    compose = functools.partial(message_for, due, today)
-                    texts[deadline_pk] = {
-                        code: text[:300] for code, text in in_every_language(compose).items()
-                    }
+                    texts[deadline_pk] = notice_texts(functools.partial(message_for, due, today))
                 notifications.append(
                     Notification(
                         user_id=user_id,

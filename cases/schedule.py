@@ -104,6 +104,19 @@ def _close_open(case, codes, status, reason):
     )
 
 
+def _close_by_due(deadlines, day, *, overdue, in_time) -> None:
+    """Close the open ones of `deadlines`: those due before `day` with the `overdue`
+    (status, reason), the others with `in_time`."""
+    Deadline = _models().Deadline
+    still_open = deadlines.filter(status=Deadline.Status.OPEN)
+    now = timezone.now()
+    for (status, reason), part in (
+        (overdue, still_open.filter(due_date__lt=day)),
+        (in_time, still_open),
+    ):
+        part.update(status=status, reason=str(reason), closed_at=now, updated_at=now)
+
+
 def open_transition_deadline(case, code: str, trigger_date: datetime.date, calendar=None):
     """Open the milestone-less deadline `code`, closing an older open one first."""
     Deadline = _models().Deadline
@@ -137,15 +150,12 @@ def after_transition(case, name, event, user) -> None:
             case, ["sla.lawyer_accept"], Deadline.Status.MISSED, str(TRANSITION_CLOSE["expire"])
         )
     elif name in ("withdraw", "close"):
-        still_open = Deadline.objects.filter(case=case, status=Deadline.Status.OPEN)
-        now = timezone.now()
-        for status, reasons, deadlines in (
-            (Deadline.Status.MISSED, TRANSITION_MISSED, still_open.filter(due_date__lt=today)),
-            (Deadline.Status.WAIVED, TRANSITION_CLOSE, still_open),
-        ):
-            deadlines.update(
-                status=status, reason=str(reasons[name]), closed_at=now, updated_at=now
-            )
+        _close_by_due(
+            Deadline.objects.filter(case=case),
+            today,
+            overdue=(Deadline.Status.MISSED, TRANSITION_MISSED[name]),
+            in_time=(Deadline.Status.WAIVED, TRANSITION_CLOSE[name]),
+        )
         if name == "withdraw":
             # Withdrawn while assigned: the offer the lawyer has not answered yet is
             # settled here, the one place every withdrawal passes through (the
@@ -243,27 +253,15 @@ def _settle_fulfilled(milestone) -> None:
     """The deadlines this milestone was the act for (rules.FULFILLED_BY) are settled:
     done if it came in time, missed if it came after the due date."""
     Deadline = _models().Deadline
-    label = milestone.get_kind_display()
-    waiting = Deadline.objects.filter(
-        case=milestone.case_id,
-        rule__in=rules.FULFILLED_BY.get(milestone.kind, ()),
-        status=Deadline.Status.OPEN,
-    )
-    when = milestone.date.isoformat()
-    for status, deadlines, reason in (
-        (
-            Deadline.Status.DONE,
-            waiting.filter(due_date__gte=milestone.date),
-            _("已于 %(date)s %(what)s"),
+    words = {"date": milestone.date.isoformat(), "what": milestone.get_kind_display()}
+    _close_by_due(
+        Deadline.objects.filter(
+            case=milestone.case_id, rule__in=rules.FULFILLED_BY.get(milestone.kind, ())
         ),
-        (Deadline.Status.MISSED, waiting, _("%(date)s 才%(what)s，已过届满日")),
-    ):
-        deadlines.update(
-            status=status,
-            reason=str(reason % {"date": when, "what": label}),
-            closed_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+        milestone.date,
+        overdue=(Deadline.Status.MISSED, _("%(date)s 才%(what)s，已过届满日") % words),
+        in_time=(Deadline.Status.DONE, _("已于 %(date)s %(what)s") % words),
+    )
 
 
 def update_milestone(milestone, *, date, note, user) -> object:
