@@ -22,8 +22,9 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit and log tables: visible to the back office, never edited by hand."""
+class ReadOnly:
+    """Shown to the back office, never edited by hand (audit and log tables, and the
+    parties of a case, which intake records)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -35,18 +36,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class PartyInline(admin.TabularInline):
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class PartyInline(ReadOnly, admin.TabularInline):
     model = Party
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(admin.TabularInline):
