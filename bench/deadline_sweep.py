@@ -228,7 +228,7 @@ def main():
         from django.template.loader import get_template
         from django.urls import reverse
 
-        from cases import reminders
+        from cases.deadlines import reminders
         from cases.models import Deadline, Notification, Reminder, SmsMessage
 
         t0 = time.perf_counter()

@@ -78,7 +78,7 @@ def main():
     call_command("migrate", verbosity=0, run_syncdb=True)
     import weasyprint
 
-    from cases import documents
+    from cases.documents import generate as documents
 
     case = sample_case()
     print(f"weasyprint {weasyprint.__version__}; {args.runs} runs per kind; median seconds")

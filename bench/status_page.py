@@ -207,8 +207,8 @@ def measure():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from cases import status
     from cases.models import Case, Worker
+    from cases.status import lookup as status
 
     load = fill()
     print(f"cases: {CASES:,}  workers (phones): {WORKERS:,}  load: {load:.1f} s")

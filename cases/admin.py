@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from cases.models import (
     Assignment,
     Attachment,
     Case,
@@ -166,8 +166,8 @@ class PhoneHashSearch:
     """Search a hashed-phone table by typing the phone number: we hash it the same way."""
 
     def get_search_results(self, request, queryset, search_term):
-        from .status import phone_hash
-        from .validators import normalize_mobile
+        from cases.status.lookup import phone_hash
+        from cases.validators import normalize_mobile
 
         if not search_term:
             return queryset, False
@@ -223,7 +223,7 @@ class SmsMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("重新发送所选短信"), permissions=["retry"])
     def retry(self, request, queryset):
-        from .sms import requeue
+        from cases.notices.sms import requeue
 
         count = requeue(queryset)
         self.message_user(request, _("已重新排队 %(n)d 条短信。") % {"n": count})
@@ -261,8 +261,8 @@ class StatusChallengeAdmin(PhoneHashSearch, ReadOnlyAdmin):
         from django.core.exceptions import PermissionDenied
         from django.shortcuts import redirect, render
 
-        from .status import unlock
-        from .validators import normalize_mobile
+        from cases.status.lookup import unlock
+        from cases.validators import normalize_mobile
 
         if not self.has_unlock_permission(request):
             raise PermissionDenied

@@ -7,4 +7,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("案件")
 
     def ready(self):
-        from . import checks  # noqa: F401 — registers the deploy checks
+        from cases import checks  # noqa: F401 — registers the deploy checks

@@ -15,9 +15,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from cases.models import Notification
 from stations.models import Membership
-
-from .models import Notification
 
 
 def users_for_request():

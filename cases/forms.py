@@ -15,19 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 from phonenumber_field.formfields import PhoneNumberField
 
+from cases import attachments, claims, evidence
+from cases.intake import create_case
+from cases.models import Case, Deadline, Party, Worker
+from cases.validators import normalize_id_number, normalize_mobile, validate_id_number
 from lawyers.models import ClaimType
 from stations.models import Station
 
-from . import attachments, evidence
-from .intake import create_case
-from .models import Case, Deadline, Party, Worker
-from .validators import normalize_id_number, normalize_mobile, validate_id_number
-
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 PHONE_ERROR = _("请输入有效的手机号，例如 13800138000")
-# Claims for which 法律援助法 第四十二条第三项 waives the economic-hardship check:
-# a migrant worker asking for pay, or for work-injury compensation.
-EXEMPT_CLAIMS = {ClaimType.WAGE, ClaimType.INJURY, ClaimType.OCCUPATIONAL}
 
 
 def check_past_date(value, *, label):
@@ -41,10 +37,6 @@ def check_past_date(value, *, label):
             _("%(label)s早于 1990 年，请核对（格式：年-月-日）。") % {"label": label}
         )
     return value
-
-
-def suggests_exemption(claims) -> bool:
-    return bool(EXEMPT_CLAIMS & set(claims))
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -339,7 +331,7 @@ class AcceptForAidForm(TransitionForm):
 
     def __init__(self, *args, case, **kwargs):
         kwargs.setdefault("initial", {})
-        if suggests_exemption(case.claim_list):
+        if claims.exempt_42_3(case.claim_list):
             kwargs["initial"].setdefault("eligibility", Case.Eligibility.EXEMPT_42_3)
         super().__init__(*args, case=case, **kwargs)
 
@@ -349,7 +341,7 @@ class AcceptForAidForm(TransitionForm):
             raise ValidationError(
                 _("不符合经济困难标准的，不能受理法律援助；请改为转介或记录解答。")
             )
-        if value == Case.Eligibility.EXEMPT_42_3 and not suggests_exemption(self.case.claim_list):
+        if value == Case.Eligibility.EXEMPT_42_3 and not claims.exempt_42_3(self.case.claim_list):
             raise ValidationError(
                 _(
                     "第四十二条第三项只适用于追索劳动报酬或请求工伤事故人身损害赔偿的进城务工人员；"

@@ -5,8 +5,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .hashing import keyed_hash, random_digits
-from .models import Case, CaseEvent, CaseSequence, ConsentText, Party, Worker, join_claims
+from cases.claims import join_claims
+from cases.hashing import keyed_hash, random_digits
+from cases.models import Case, CaseEvent, CaseSequence, ConsentText, Party, Worker
 
 ACCESS_CODE_LENGTH = 8
 
@@ -118,7 +119,8 @@ def create_case(
             target_state=new_case.state,
             data={"consent_version": consent.version},
         )
-        from . import notify, schedule
+        from cases.deadlines import bookkeeping as schedule
+        from cases.notices import notify
 
         schedule.after_intake(new_case, user)
         transaction.on_commit(lambda: notify.case_received(new_case.pk, access_code), robust=True)

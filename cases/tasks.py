@@ -12,7 +12,7 @@ SCHEDULES: list[dict] = []
 
 # --- routing: expire lawyer offers whose acceptance window has passed
 def expire_lawyer_offers() -> int:
-    from .assignment import expire_overdue
+    from cases.routing.assignment import expire_overdue
 
     return expire_overdue()
 
@@ -29,7 +29,7 @@ SCHEDULES.append(
 
 # --- documents: closing reports for many cases at once (issue 6)
 def generate_closing_reports(batch_id: int) -> None:
-    from .documents import run_batch
+    from cases.documents.generate import run_batch
 
     run_batch(batch_id)
 
@@ -39,7 +39,7 @@ def generate_closing_reports(batch_id: int) -> None:
 
 # --- sms (issue 7): retry SMS whose backoff has passed; give up after sms.MAX_ATTEMPTS
 def retry_sms() -> int:
-    from .sms import retry_due
+    from cases.notices.sms import retry_due
 
     return retry_due()
 
@@ -57,19 +57,19 @@ SCHEDULES.append(
 
 # --- deadlines (issue 5): reminder sweep, provisional recompute, coordinators' digest
 def deadline_reminder_sweep() -> dict:
-    from .reminders import sweep
+    from cases.deadlines.reminders import sweep
 
     return sweep()
 
 
 def recompute_provisional_deadlines() -> int:
-    from .schedule import recompute_provisional
+    from cases.deadlines.bookkeeping import recompute_provisional
 
     return recompute_provisional()
 
 
 def deadline_digest() -> int:
-    from .reminders import send_digest
+    from cases.deadlines.reminders import send_digest
 
     return send_digest()
 

@@ -19,11 +19,11 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from cases.claims import exempt_42_3
+from cases.forms import TRANSITION_FORMS
+from cases.models import Case, Party, Worker
+from cases.workflow import available_transitions
 from lawyers.models import ClaimType
-
-from .forms import TRANSITION_FORMS, suggests_exemption
-from .models import Case, Party, Worker
-from .workflow import available_transitions
 
 # Stand-ins, replaced per case. The number must match the URL pattern; both are
 # replaced only inside action="…", id="…" and for="…", never in what a user typed.
@@ -81,7 +81,7 @@ def board_rows(request, cases, next_url) -> list[dict]:
     detail = reverse("cases:detail", args=[_NUMBER])
     rows = []
     for case in cases:
-        exemption = suggests_exemption(case.claim_list)
+        exemption = exempt_42_3(case.claim_list)
         parts = []
         for name in available_transitions(case, request.user):
             form_class = TRANSITION_FORMS.get(name)

@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from . import deadline_views, document_views, routing_views, views
+from cases import views
+from cases.deadlines import views as deadline_views
+from cases.documents import views as document_views
+from cases.routing import views as routing_views
 
 app_name = "cases"
 

@@ -18,25 +18,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from stations.models import Access
-from stations.regions import scope_q
-
-from . import attachments, evidence
-from .access import get_case_for
-from .forms import (
+from cases import attachments, claims, evidence
+from cases.forms import (
     TRANSITION_FORMS,
     IntakeForm,
     NoteForm,
     PartyFormSet,
     UploadForm,
     party_rows,
-    suggests_exemption,
 )
-from .intake import recent_access_code, remember_access_code
-from .models import Case, CaseEvent, ConsentText, can_work_case
-from .triage import board_rows
-from .validators import normalize_mobile
-from .workflow import CaseChanged, TransitionRefused, apply_transition, available_transitions
+from cases.intake import recent_access_code, remember_access_code
+from cases.models import Case, CaseEvent, ConsentText
+from cases.permissions import get_case_for, may_work
+from cases.triage import board_rows
+from cases.validators import normalize_mobile
+from cases.workflow import CaseChanged, TransitionRefused, apply_transition, available_transitions
+from stations.models import Access
+from stations.regions import scope_q
 
 PAGE_SIZE = 20
 
@@ -224,7 +222,7 @@ def action_forms(case, user, bound=None) -> list:
 
 def _detail(request, case, *, status=200, bound=None, revealed=False, note_form=None, **extra):
     user = request.user
-    works = can_work_case(case, user)
+    works = may_work(case, user)
     context = {
         "case": case,
         "parties": list(case.parties.all()),
@@ -237,7 +235,7 @@ def _detail(request, case, *, status=200, bound=None, revealed=False, note_form=
         "revealed": revealed,
         "note_form": note_form or NoteForm(),
         "upload_form": UploadForm(),
-        "exemption_suggested": suggests_exemption(case.claim_list),
+        "exemption_suggested": claims.exempt_42_3(case.claim_list),
         "routing_names": {"assign", "accept", "decline", "reassign"},
         "next": request.get_full_path(),
     }
@@ -307,7 +305,7 @@ def add_note(request, number):
 @require_POST
 def update_evidence(request, number):
     case = get_case_for(request.user, number)
-    if not can_work_case(case, request.user):
+    if not may_work(case, request.user):
         raise Http404
     if case.is_archived:
         return _archived(request, case, "#evidence")
@@ -346,7 +344,7 @@ def record_evidence(case, user, collected) -> None:
 @require_POST
 def upload_attachments(request, number):
     case = get_case_for(request.user, number)
-    if not can_work_case(case, request.user):
+    if not may_work(case, request.user):
         raise Http404
     if case.is_archived:
         return _archived(request, case, "#attachments")
@@ -387,7 +385,7 @@ def download_attachment(request, number, pk):
 def reveal(request, number):
     """Show the full phone and ID number for this response only; every view is audited."""
     case = get_case_for(request.user, number)
-    if not can_work_case(case, request.user):
+    if not may_work(case, request.user):
         raise Http404
     CaseEvent.objects.create(
         case=case,

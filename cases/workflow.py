@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
-from .models import Case, CaseEvent
+from cases.models import Case, CaseEvent
 
 # Transitions the scheduler (no user) may run.
 SYSTEM_TRANSITIONS = {"expire", "assign"}
@@ -47,7 +47,8 @@ def apply_transition(
     `expected_state` is the state the user saw when they loaded the page: if the case
     has moved on since, they get CaseChanged instead of acting on a stale page.
     """
-    from . import notify, schedule  # late: both import models that import this module's callers
+    from cases.deadlines import bookkeeping as schedule
+    from cases.notices import notify
 
     with transaction.atomic():
         fresh = Case.objects.select_related("worker", "station", "lawyer").get(pk=case.pk)

@@ -18,7 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
     path("lawyers/", include("lawyers.urls")),
-    path("status/", include("cases.status_urls")),
+    path("status/", include("cases.status.urls")),
 ]
 
 handler404 = "stations.views.page_not_found"

@@ -9,8 +9,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import assignment
 from cases.models import Assignment, Case, CaseEvent, Deadline, Notification, SmsMessage
+from cases.routing import assignment
 from cases.tasks import SCHEDULES
 from lawyers.models import ClaimType
 from tests.helpers import login, make_case, make_lawyer, make_station, make_world
@@ -72,7 +72,7 @@ def test_assigning_records_the_offer_and_tells_the_lawyer_in_app_and_by_sms(
 
 @pytest.mark.django_db
 def test_running_the_notices_twice_sends_once(world, django_capture_on_commit_callbacks):
-    from cases.notify import send_transition_notices
+    from cases.notices.notify import send_transition_notices
 
     bj = world.beijing
     case = accepted_case(bj)

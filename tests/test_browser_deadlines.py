@@ -4,7 +4,7 @@
 import pytest
 
 from cases.models import Case
-from cases.notify import notify_user
+from cases.notices.notify import notify_user
 from tests.conftest import DESKTOP, PHONE
 from tests.helpers import browser_login, make_case, make_world
 

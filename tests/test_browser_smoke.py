@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from cases.demo import DEMO_PASSWORD
+from cases.management.demo import DEMO_PASSWORD
 from tests.conftest import DESKTOP, PHONE
 from tests.helpers import browser_login
 

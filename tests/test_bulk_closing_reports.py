@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from cases import documents
+from cases.documents import generate as documents
 from cases.models import Case, CaseEvent, Document, DocumentBatch
 from tests.helpers import login, make_case
 

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases import deadlines
-from cases.deadlines import RULES, add_months, compute, get_rule, rules_for_trigger
-from cases.workdays import Calendar
+from cases.deadlines import rules as deadlines
+from cases.deadlines.rules import RULES, add_months, compute, get_rule, rules_for_trigger
+from cases.deadlines.workdays import Calendar
 
 D = datetime.date
 CAL = Calendar()

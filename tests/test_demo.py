@@ -147,7 +147,7 @@ def test_a_second_run_changes_nothing_and_reset_rebuilds_without_leftovers():
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_newcomer_sees_the_demo_lived_in_in_the_browser(new_page, request):
-    from cases.demo import DEMO_PASSWORD
+    from cases.management.demo import DEMO_PASSWORD
     from tests.conftest import DESKTOP, PHONE
     from tests.journeys import Steps, documents_row, login
 

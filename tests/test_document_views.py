@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import documents
+from cases.documents import generate as documents
 from cases.models import Case, CaseEvent, Document
 from tests.helpers import login, make_case
 

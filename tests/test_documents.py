@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from cases import documents
+from cases.documents import generate as documents
 from cases.intake import recent_access_code
 from cases.models import Case, CaseEvent, Document, Party
 from lawyers.models import ClaimType

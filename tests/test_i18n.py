@@ -21,8 +21,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from cases import assignment, status
 from cases.models import Case
+from cases.routing import assignment
+from cases.status import lookup as status
 from tests.helpers import login, make_case, make_case_with_code, make_consent, make_lawyer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,9 +20,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from cases import deadlines
+from cases.deadlines import rules as deadlines
+from cases.deadlines.workdays import load_calendar
 from cases.models import Case, Document, SmsMessage
-from cases.workdays import load_calendar
 from tests.conftest import DESKTOP, PHONE, TABLET
 from tests.helpers import PASSWORD, make_consent
 from tests.journeys import (

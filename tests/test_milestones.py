@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import schedule
+from cases.deadlines import bookkeeping as schedule
 from cases.models import Case, CaseEvent, Deadline, HolidayOverride, Milestone
 from cases.workflow import apply_transition
 from lawyers.models import ClaimType
@@ -240,8 +240,8 @@ def test_only_an_overdue_deadline_can_be_marked_missed(client, world):
 
 
 def test_withdrawing_while_assigned_marks_the_unanswered_offer_withdrawn(world):
-    from cases.assignment import assign_case
     from cases.models import Assignment
+    from cases.routing.assignment import assign_case
 
     case = make_case(world.beijing.station, state=Case.State.ACCEPTED)
     assign_case(case, world.beijing.lawyer, world.beijing.coordinator)

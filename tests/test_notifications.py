@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cases import schedule
+from cases.deadlines import bookkeeping as schedule
 from cases.models import Case, Notification
-from cases.notify import notify_user
+from cases.notices.notify import notify_user
 from lawyers.models import Lawyer
 from tests.helpers import make_case
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import assignment
 from cases.models import Case, Deadline
+from cases.routing import assignment
 from lawyers.models import ClaimType
 from tests.helpers import login, make_case, make_lawyer, make_station
 
@@ -129,7 +129,7 @@ def test_filtering_with_htmx_swaps_only_the_rows(client, lawyer):
 
 @pytest.mark.django_db
 def test_the_queue_paginates(client, lawyer, settings):
-    from cases import routing_views
+    from cases.routing import views as routing_views
 
     routing_views.QUEUE_PAGE_SIZE, saved = 2, routing_views.QUEUE_PAGE_SIZE
     try:

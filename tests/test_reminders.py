@@ -15,7 +15,8 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, connections
 
-from cases import reminders, schedule
+from cases.deadlines import bookkeeping as schedule
+from cases.deadlines import reminders
 from cases.models import Case, Deadline, Notification, Reminder, SmsMessage
 from cases.tasks import SCHEDULES
 from tests.helpers import make_case, make_coordinator, make_union
@@ -334,7 +335,7 @@ def test_a_second_sweep_reads_nothing_it_already_sent(
 
 
 def test_a_newly_assigned_lawyer_hears_of_a_deadline_already_reminded(case_with_award, world):
-    from cases.assignment import reassign_case
+    from cases.routing.assignment import reassign_case
     from tests.helpers import make_lawyer
 
     reminders.sweep(TODAY)

@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import sms
 from cases.models import SmsMessage
+from cases.notices import sms
 from cases.tasks import SCHEDULES, retry_sms
 
 PHONE = "+8613800138000"

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cases import status
 from cases.models import Case, Deadline, SmsMessage, StatusChallenge, StatusLookup
+from cases.status import lookup as status
 from tests.helpers import make_case, make_case_with_code
 
 PHONE = "+8613912345678"

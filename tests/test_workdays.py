@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from cases.deadlines.workdays import Calendar, add_working_days, is_workday, load_calendar
 from cases.models import HolidayOverride
-from cases.workdays import Calendar, add_working_days, is_workday, load_calendar
 
 D = datetime.date
 

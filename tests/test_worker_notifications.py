@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from cases import notify
 from cases.models import Case, CaseEvent, SmsMessage
+from cases.notices import notify
 from cases.workflow import apply_transition
 from tests.helpers import make_case, make_case_with_code
 

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases import deadlines as rules
+from cases import permissions
+from cases.deadlines import rules
 
 register = template.Library()
 
@@ -16,8 +17,6 @@ BINDS_ORDER = {"worker": 0, "lawyer": 1, "agency": 2}
 def case_deadlines(case, user):
     """Everything the deadline panel shows: open deadlines with the worker side first,
     then by due date; closed ones; the milestones; whether the user may edit."""
-    from cases.deadline_views import can_edit_deadlines
-
     today = timezone.localdate()
     rows, closed = [], []
     for d in case.deadlines.all().order_by("due_date", "pk"):
@@ -36,7 +35,7 @@ def case_deadlines(case, user):
         "open": rows,
         "closed": closed,
         "milestones": list(case.milestones.all()),
-        "can_edit": user.is_authenticated and can_edit_deadlines(case, user),
+        "can_edit": user.is_authenticated and permissions.may_edit_deadlines(case, user),
         "today": today,
     }
 

@@ -3,9 +3,10 @@
 from django import template
 from django.utils import timezone
 
-from ..assignment import ACCEPT_RULE, suggest
-from ..models import Case, Deadline, can_act_as_lawyer, can_coordinate
-from ..validators import mask_phone
+from cases.models import Case, Deadline
+from cases.permissions import is_assigned_lawyer, may_coordinate
+from cases.routing.assignment import ACCEPT_RULE, suggest
+from cases.validators import mask_phone
 
 register = template.Library()
 
@@ -17,10 +18,10 @@ def assignment_panel(context, case):
     """Context for cases/_assignment_panel.html: suggestions and past offers for the
     case's coordinators, accept/decline for the assigned lawyer."""
     user = context["request"].user
-    coordinating = can_coordinate(case, user)
+    coordinating = may_coordinate(case, user)
     panel = {
         "coordinating": coordinating,
-        "is_assigned_lawyer": case.state == Case.State.ASSIGNED and can_act_as_lawyer(case, user),
+        "is_assigned_lawyer": case.state == Case.State.ASSIGNED and is_assigned_lawyer(case, user),
         "suggestions": [],
         "offers": [],
         "accept_due": None,

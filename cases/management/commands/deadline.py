@@ -9,8 +9,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import deadlines
-from cases.workdays import load_calendar
+from cases.deadlines import rules as deadlines
+from cases.deadlines.workdays import load_calendar
 
 
 class Command(BaseCommand):

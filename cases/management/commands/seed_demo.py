@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cases import demo
+from cases.management import demo
 
 
 class Command(BaseCommand):

@@ -20,37 +20,29 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lawyers.models import Lawyer
-from stations.models import Access
-from stations.regions import scope_q
-
-from . import calendar_feed as ics
-from . import deadlines as rules
-from . import schedule
-from .access import get_case_for
-from .forms_deadlines import (
+from cases.deadlines import bookkeeping as schedule
+from cases.deadlines import ics, rules
+from cases.deadlines.forms import (
     CloseDeadlineForm,
     ExtendForm,
     LimitationForm,
     MilestoneEditForm,
     MilestoneForm,
 )
-from .models import Case, Deadline, Milestone, Notification, can_resolve
+from cases.models import Case, Deadline, Milestone, Notification
+from cases.permissions import get_case_for, may_edit_deadlines
+from lawyers.models import Lawyer
+from stations.models import Access
+from stations.regions import scope_q
 
 BOARD_PAGE_SIZE = 30
 NOTIFICATIONS_PAGE_SIZE = 30
 BOARD_DAYS_AHEAD = 14
 
 
-def can_edit_deadlines(case, user) -> bool:
-    """The assigned lawyer and the coordinators of the region record milestones and act
-    on deadlines; volunteers see them. Nobody changes them once the case is archived."""
-    return can_resolve(case, user) and not case.is_archived
-
-
 def _editable_case(request, number):
     case = get_case_for(request.user, number)
-    if not can_edit_deadlines(case, request.user):
+    if not may_edit_deadlines(case, request.user):
         raise Http404
     return case
 
@@ -140,7 +132,7 @@ def _render_deadline(request, case, deadline, **forms):
         "rule": rule,
         "today": timezone.localdate(),
         "days_left": (deadline.due_date - timezone.localdate()).days,
-        "can_edit": can_edit_deadlines(case, request.user),
+        "can_edit": may_edit_deadlines(case, request.user),
         "is_limitation": deadline.rule in rules.LIMITATION_RULES,
         "interruptible": deadline.rule in rules.INTERRUPTIBLE_RULES,
         "close_form": forms.get("close_form") or _close_form(deadline),

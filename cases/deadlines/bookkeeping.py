@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import deadlines as rules
-from .workdays import Calendar, load_calendar
+from cases import claims
+from cases.deadlines import rules
+from cases.deadlines.workdays import Calendar, load_calendar
 
 # Reasons stored on deadlines closed by a transition.
 TRANSITION_CLOSE = {
@@ -36,7 +37,7 @@ TRANSITION_MISSED = {
 
 
 def _models():
-    from . import models
+    from cases import models
 
     return models
 
@@ -173,9 +174,6 @@ def after_transition(case, name, event, user) -> None:
         )
 
 
-# Claims whose incident date is an accident: the date starts the injury, occupational-
-# injury (pilot) and tort clocks.
-ACCIDENT_CLAIMS = {"injury", "occupational", "tort"}
 
 
 def after_intake(case, user) -> None:
@@ -185,7 +183,7 @@ def after_intake(case, user) -> None:
     `case.incident_date` on the fly): deadlines always hang on a milestone the lawyer
     can see and correct, and correcting it recomputes them like any other milestone.
     """
-    if not case.incident_date or not (ACCIDENT_CLAIMS & set(case.claim_list)):
+    if not case.incident_date or not (claims.ACCIDENT & set(case.claim_list)):
         return
     Milestone = _models().Milestone
     milestone = Milestone.objects.create(
@@ -526,7 +524,7 @@ def annotate_next_deadline(queryset):
     the worker side (None when there is none). The lawyer queue sorts on it."""
     from django.db.models import Min, Q
 
-    from .models import Deadline
+    from cases.models import Deadline
 
     return queryset.annotate(
         next_deadline_due=Min(

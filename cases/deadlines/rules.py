@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .workdays import Calendar
+from cases.deadlines.workdays import Calendar
 
 # Units
 DAYS = "days"

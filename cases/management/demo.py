@@ -8,10 +8,9 @@ import logging
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from cases.models import CaseEvent, ConsentText
 from lawyers.models import ClaimType, Lawyer, ServiceRegion
 from stations.models import Membership, Service, Station, Union
-
-from .models import CaseEvent, ConsentText
 
 log = logging.getLogger(__name__)
 
@@ -673,10 +672,10 @@ def _run_path(case, path, users, lawyers):
 
     from django.utils import timezone
 
-    from .workflow import apply_transition
+    from cases.workflow import apply_transition
 
     try:
-        from . import assignment
+        from cases.routing import assignment
     except ImportError:  # routing feature not there yet
         assignment = None
     for step in path:
@@ -719,17 +718,17 @@ def _run_path(case, path, users, lawyers):
             continue
         if name == "close":
             try:
-                from .documents import generate
+                from cases.documents.generate import generate
             except ImportError:
                 continue  # CLOSED needs a closing report; skipped without the documents feature
             generate(case, "closing_report", users[who])
         if name == "resolve":
             kwargs.setdefault("outcome_date", timezone.localdate())
         if name == "accept_for_aid":
-            from .forms import suggests_exemption
-            from .models import Case
+            from cases.claims import exempt_42_3
+            from cases.models import Case
 
-            exempt = suggests_exemption(case.claim_list)
+            exempt = exempt_42_3(case.claim_list)
             kwargs.setdefault(
                 "eligibility",
                 Case.Eligibility.EXEMPT_42_3 if exempt else Case.Eligibility.HARDSHIP_MET,
@@ -747,9 +746,9 @@ def seed_cases(reset: bool = False) -> int:
 
     from django.utils import timezone
 
-    from . import evidence
-    from .intake import create_case
-    from .models import Case
+    from cases import evidence
+    from cases.intake import create_case
+    from cases.models import Case
 
     stations = {s.code: s for s in _demo_stations()}
     if reset:
@@ -819,8 +818,9 @@ def _live_in(stations, users, today) -> None:
     reminder sweep so the near and overdue deadlines have reached the lawyers' bells."""
     import datetime as _dt
 
-    from . import reminders, schedule
-    from .models import Case, Deadline
+    from cases.deadlines import bookkeeping as schedule
+    from cases.deadlines import reminders
+    from cases.models import Case, Deadline
 
     cases = {
         str(c.worker.phone): c
@@ -842,7 +842,7 @@ def _live_in(stations, users, today) -> None:
                 )
         for kind, username in plan.get("documents", []):
             try:
-                from .documents import DocumentError, generate
+                from cases.documents.generate import DocumentError, generate
             except ImportError:  # documents feature not there
                 break
             try:
@@ -859,7 +859,7 @@ def _delete_demo_cases(stations) -> None:
     they sent and the demo users' notifications. Workers are kept (intake reuses them)."""
     from phonenumber_field.phonenumber import to_python
 
-    from .models import Case, Document, Notification, SmsMessage
+    from cases.models import Case, Document, Notification, SmsMessage
 
     cases = Case.objects.filter(station__in=stations)
     phones = {str(p) for p in cases.values_list("worker__phone", flat=True)}

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import status
-from .models import SmsMessage
-from .validators import normalize_mobile
+from cases.models import SmsMessage
+from cases.status import lookup as status
+from cases.validators import normalize_mobile
 
 SENT_MESSAGE = gettext_lazy("如果该号码登记过求助，验证码已发送，10 分钟内有效。")
 

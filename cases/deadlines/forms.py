@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deadline, Milestone
+from cases.models import Deadline, Milestone
 
 EARLIEST = datetime.date(2000, 1, 1)
 # Kinds whose date may lie in the future: the judgment's last day for performance.

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.documents import generate as documents
+from cases.intake import recent_access_code
+from cases.models import Document, DocumentBatch
+from cases.permissions import get_case_for
 from stations.models import Access
-
-from . import documents
-from .access import get_case_for
-from .intake import recent_access_code
-from .models import Document, DocumentBatch
 
 
 def _case_page(case):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import status_views
+from cases.status import views as status_views
 
 app_name = "status"
 

@@ -123,7 +123,7 @@ def load_calendar() -> Calendar:
     """The calendar with the overrides stored in the database (one small query)."""
     from django.conf import settings
 
-    from .models import HolidayOverride
+    from cases.models import HolidayOverride
 
     overrides = {
         row.date: row.kind == HolidayOverride.Kind.WORKDAY

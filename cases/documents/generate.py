@@ -41,11 +41,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import claims
+from cases.models import Case, CaseEvent, Deadline, Document, Party
+from cases.validators import mask_phone
 from lawyers.models import ClaimType
 from stations.models import Access, Region
-
-from .models import Case, CaseEvent, Deadline, Document, Party
-from .validators import mask_phone
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class Role:
 
 
 def _claims_injury(case) -> bool:
-    return bool({ClaimType.INJURY, ClaimType.OCCUPATIONAL} & set(case.claim_list))
+    return claims.is_injury_like(case.claim_list)
 
 
 def _has_lawyer(case) -> bool:
@@ -362,7 +362,7 @@ RESPONDENT_KINDS = (Party.Kind.EMPLOYER, Party.Kind.PLATFORM, Party.Kind.AGENCY)
 
 
 def _evidence_to_bring(case) -> list[str]:
-    from .evidence import ITEMS, items_for
+    from cases.evidence import ITEMS, items_for
 
     have = case.evidence or {}
     return [str(ITEMS[code]) for code in items_for(case.claim_list) if not have.get(code)]
@@ -423,7 +423,7 @@ def build_context(case: Case, kind: str) -> dict:
         # 法律援助法 42(3): migrant workers claiming pay or work-injury damages are
         # exempt from the means test. Ticked when the coordinator decided so, or,
         # before any decision, when the claim is of that kind.
-        qualifying = bool({ClaimType.WAGE, ClaimType.INJURY} & set(case.claim_list))
+        qualifying = claims.exempt_42_3(case.claim_list)
         context["exempt_42_3"] = case.eligibility == Case.Eligibility.EXEMPT_42_3 or (
             case.eligibility == Case.Eligibility.UNDECIDED and qualifying
         )
@@ -555,7 +555,7 @@ def start_batch(user, case_ids) -> "DocumentBatch":  # noqa: F821
     """Create a batch of the selected cases this user may report on; the task runs it."""
     from django_q.tasks import async_task
 
-    from .models import DocumentBatch
+    from cases.models import DocumentBatch
 
     cases = [
         case
@@ -577,7 +577,7 @@ def run_batch(batch_id: int) -> None:
     Safe to run twice: a case already done in this batch is skipped, and a finished
     batch is left alone.
     """
-    from .models import DocumentBatch
+    from cases.models import DocumentBatch
 
     batch = DocumentBatch.objects.select_related("created_by").get(pk=batch_id)
     if batch.status == DocumentBatch.Status.DONE:

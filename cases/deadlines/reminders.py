@@ -61,12 +61,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
 
+from cases.deadlines import rules
+from cases.models import Case, Deadline, Notification, Reminder, SmsMessage
+from cases.notices.notify import notice_texts
+from cases.templatetags.deadlines import days_left_label
 from config.i18n import per_language
-
-from . import deadlines as rules
-from .models import Case, Deadline, Notification, Reminder, SmsMessage
-from .notify import notice_texts
-from .templatetags.deadlines import days_left_label
 
 log = logging.getLogger(__name__)
 
@@ -369,7 +368,7 @@ def sweep(today: datetime.date | None = None) -> dict:
 
 def deliver_sms(dedupe_keys: list[str]) -> int:
     """Task: hand the sweep's queued SMS to the gateway (cases.sms.deliver is idempotent)."""
-    from . import sms
+    from cases.notices import sms
 
     ids = SmsMessage.objects.filter(
         dedupe_key__in=dedupe_keys, status=SmsMessage.Status.QUEUED
@@ -380,7 +379,7 @@ def deliver_sms(dedupe_keys: list[str]) -> int:
 
 
 def _claim_and_send(planned: dict, lawyers: list, today, template, mail) -> dict:
-    from . import sms
+    from cases.notices import sms
 
     counts = defaultdict(int)
     with transaction.atomic():
@@ -437,7 +436,7 @@ def _claim_and_send(planned: dict, lawyers: list, today, template, mail) -> dict
         if sms_rows:
             SmsMessage.objects.bulk_create(sms_rows, ignore_conflicts=True, batch_size=1000)
             keys = [m.dedupe_key for m in sms_rows]
-            transaction.on_commit(lambda: async_task("cases.reminders.deliver_sms", keys))
+            transaction.on_commit(lambda: async_task("cases.deadlines.reminders.deliver_sms", keys))
         if emails:
             counts[EMAIL] -= _send_emails(emails, today, template, mail)
     return counts

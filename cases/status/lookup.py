@@ -31,14 +31,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
 
+from cases.claims import claims_display
+from cases.hashing import keyed_hash, matches, random_digits
+from cases.intake import access_code_hash
+from cases.models import Case, Deadline, StatusChallenge, StatusLookup, Worker
+from cases.validators import mask_phone as mask  # noqa: F401 — used by the views
 from config.i18n import per_language
 from lawyers.models import Lawyer
 from stations.models import Station
-
-from .hashing import keyed_hash, matches, random_digits
-from .intake import access_code_hash
-from .models import Case, Deadline, StatusChallenge, StatusLookup, Worker, claims_display
-from .validators import mask_phone as mask  # noqa: F401 — used by the views
 
 CODE_LENGTH = 6
 RECEIPT_CODE_LENGTH = 8
@@ -199,12 +199,12 @@ def request_code(phone: str, ip: str, now=None) -> None:
             expires_at=now + CODE_TTL,
         )
         log(digest, ip_digest, StatusLookup.Outcome.CODE_SENT, now)
-        transaction.on_commit(lambda: async_task("cases.status.send_code", phone, code))
+        transaction.on_commit(lambda: async_task("cases.status.lookup.send_code", phone, code))
 
 
 def send_code(phone: str, code: str) -> None:
     """The task: text the code only if the number belongs to a worker with a case."""
-    from .sms import send_sms
+    from cases.notices.sms import send_sms
 
     if Case.objects.filter(worker__phone=phone).exists():
         send_sms(phone, "status_code", {"code": code})
@@ -313,7 +313,7 @@ def pending_phone(session, now=None) -> str | None:
 # DEBUG and sent only to /status/; it holds no phone number, only its keyed hash, and
 # internal worker ids.
 STATUS_COOKIE = "worker_status"
-_COOKIE_SALT = "cases.status.session"
+_COOKIE_SALT = "cases.status.lookup.session"
 
 
 @dataclass

@@ -10,7 +10,7 @@ import datetime
 
 from django.utils import timezone
 
-from . import deadlines as rules
+from cases.deadlines import rules
 
 
 def _escape(text: str) -> str:
@@ -72,7 +72,7 @@ def build(deadlines, *, calendar_name: str, now=None) -> str:
 
 
 def build_for_lawyer(lawyer, now=None) -> str:
-    from .models import Case, Deadline
+    from cases.models import Case, Deadline
 
     deadlines = (
         Deadline.objects.filter(

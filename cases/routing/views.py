@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cases.models import Case
+from cases.permissions import get_case_for, is_assigned_lawyer, may_coordinate
+from cases.routing import assignment
+from cases.validators import mask_phone
+from cases.workflow import CaseChanged, TransitionRefused
 from lawyers.models import ClaimType, Lawyer
 from stations.models import Access
-
-from . import assignment
-from .access import get_case_for
-from .models import Case, can_act_as_lawyer, can_coordinate
-from .validators import mask_phone
-from .workflow import CaseChanged, TransitionRefused
 
 QUEUE_PAGE_SIZE = 20  # a phone screen or two
 BOARD_PAGE_SIZE = 20
@@ -86,7 +85,7 @@ def _lawyer_or_404(user) -> Lawyer:
 
 def _coordinated_case(user, number) -> Case:
     case = get_case_for(user, number)
-    if not can_coordinate(case, user):
+    if not may_coordinate(case, user):
         raise Http404
     return case
 
@@ -369,7 +368,7 @@ def auto_assign(request, number):
 def _assigned_case(user, number) -> Case:
     _lawyer_or_404(user)
     case = get_case_for(user, number)
-    if not can_act_as_lawyer(case, user):
+    if not is_assigned_lawyer(case, user):
         raise Http404
     return case
 

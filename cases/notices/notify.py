@@ -12,10 +12,9 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from cases.models import CaseEvent, Notification
 from config.i18n import in_every_language
 from stations.models import Membership
-
-from .models import CaseEvent, Notification
 
 
 def notify_user(user, message, *, case=None, url: str = "", dedupe_key: str | None = None):
@@ -74,7 +73,7 @@ WORKER_SMS = {
 def worker_notices(event) -> None:
     """SMS to the worker for the transitions in DESIGN §4, once per event: the
     dedupe key makes a second run of the task a no-op."""
-    from .sms import send_sms
+    from cases.notices.sms import send_sms
 
     template = WORKER_SMS.get(event.transition)
     if template is None:
@@ -98,9 +97,8 @@ def staff_notices(event) -> None:
     from django.conf import settings
     from django.utils.translation import gettext as _
 
+    from cases.notices.sms import send_sms
     from lawyers.models import Lawyer
-
-    from .sms import send_sms
 
     case = event.case
     key = f"event:{event.pk}"
@@ -177,8 +175,8 @@ TRANSITION_HANDLERS = [worker_notices, staff_notices]
 
 def case_received(case_id: int, access_code: str) -> None:
     """Send the worker the 'received' SMS with the access code (the only place it travels)."""
-    from .models import Case
-    from .sms import send_sms
+    from cases.models import Case
+    from cases.notices.sms import send_sms
 
     case = Case.objects.select_related("worker").filter(pk=case_id).first()
     if case is None:

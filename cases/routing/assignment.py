@@ -28,12 +28,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.deadlines.bookkeeping import annotate_next_deadline
+from cases.models import Assignment, Case, CaseEvent, Deadline
+from cases.workflow import CaseChanged, TransitionRefused, apply_transition
 from lawyers import routing
 from lawyers.models import Lawyer
-
-from .models import Assignment, Case, CaseEvent, Deadline
-from .schedule import annotate_next_deadline
-from .workflow import CaseChanged, TransitionRefused, apply_transition
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,517 @@
+"""The case, its parties, attachments, audit trail and lawyer offers.
+
+The state field is protected: only `cases.workflow.apply_transition` changes it.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+
+from cases import claims, permissions
+from cases.models.workers import ConsentText, Worker
+from lawyers.models import Lawyer
+from stations.models import Station
+
+# ---------------------------------------------------------------------------
+# Case
+
+
+class CaseSequence(models.Model):
+    """The last case number issued per region and year."""
+
+    region_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "year"], name="case_sequence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.region_code}-{self.year}: {self.last}"
+
+    @classmethod
+    def next_number(cls, region_code: str, year: int) -> str:
+        """Must run inside the intake's transaction: the UPDATE locks the row until commit."""
+        for _attempt in range(2):
+            rows = cls.objects.filter(region_code=region_code, year=year).update(last=F("last") + 1)
+            if rows:
+                last = cls.objects.get(region_code=region_code, year=year).last
+                return f"{region_code}-{year}-{last:05d}"
+            cls.objects.bulk_create(
+                [cls(region_code=region_code, year=year)], ignore_conflicts=True
+            )
+        raise RuntimeError("could not allocate a case number")
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Everything a user may open (permissions.visible_cases); the rest is a 404."""
+        return self.filter(permissions.visible_cases(user))
+
+    def handed_over_by(self, lawyer):
+        """Cases taken off this lawyer by reassignment and not given back: they keep
+        reading their own notes there, and nothing else of the case."""
+        return (
+            self.filter(assignments__lawyer=lawyer, assignments__status=Assignment.Status.REPLACED)
+            .exclude(lawyer=lawyer)
+            .distinct()
+        )
+
+    def with_claim(self, code: str):
+        # Claim codes are whole words in `claims` and none is a substring of another.
+        return self.filter(claims__contains=code)
+
+    def open(self):
+        return self.filter(state__in=Case.OPEN_STATES)
+
+
+# Transition conditions. Each carries the reason shown when it fails: apply_transition
+# refuses with it, and the transition forms show it at the top of the form.
+
+
+def condition(message):
+    def attach(check):
+        check.message = message
+        return check
+
+    return attach
+
+
+@condition(_("只有“仅咨询”的求助才能当场解答办结；其他求助请由协调员受理或转介。"))
+def is_consultation(case) -> bool:
+    return claims.is_consultation(case.claim_list)
+
+
+@condition(_("仅咨询的求助不属于法律援助事项，请当场解答办结或转介。"))
+def claim_is_in_scope(case) -> bool:
+    """Legal aid covers everything but a pure consultation (法律援助法 31)."""
+    return not claims.is_consultation(case.claim_list)
+
+
+@condition(_("请先生成结案报告，再归档。"))
+def has_closing_report(case) -> bool:
+    return case.documents.filter(kind="closing_report").exists()
+
+
+@condition(_("没有承办律师的案件不能重新办理，请重新登记求助。"))
+def has_lawyer(case) -> bool:
+    return case.lawyer_id is not None
+
+
+class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    class State(models.TextChoices):
+        RECEIVED = "received", _("已登记")
+        ACCEPTED = "accepted", _("已受理援助")
+        ASSIGNED = "assigned", _("待律师接案")
+        IN_PROGRESS = "in_progress", _("律师办理中")
+        RESOLVED = "resolved", _("已办结")
+        CLOSED = "closed", _("已归档")
+        REFERRED = "referred", _("已转介")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    OPEN_STATES = [State.RECEIVED, State.ACCEPTED, State.ASSIGNED, State.IN_PROGRESS]
+    # Ended for good (DESIGN §4: close archives; withdraw ends it). The record is then
+    # read-only: no evidence, attachments, milestones or deadline changes; notes only.
+    ARCHIVED_STATES = [State.CLOSED, State.WITHDRAWN]
+
+    # What a worker reads on the status page: plain sentences, not internal names.
+    WORKER_LABELS = {
+        State.RECEIVED: _("已登记，工会正在审核您的求助"),
+        State.ACCEPTED: _("已受理，正在为您安排律师"),
+        State.ASSIGNED: _("已为您联系律师，等待律师确认"),
+        State.IN_PROGRESS: _("律师已接案，正在办理"),
+        State.RESOLVED: _("案件已办结"),
+        State.CLOSED: _("案件已办结并归档"),
+        State.REFERRED: _("已转介到其他机构办理"),
+        State.WITHDRAWN: _("已按您的要求撤回"),
+    }
+
+    class Eligibility(models.TextChoices):
+        UNDECIDED = "undecided", _("待审查")
+        EXEMPT_42_3 = "exempt_42_3", _("免予经济困难审查（法律援助法第四十二条第三项）")
+        HARDSHIP_MET = "hardship_met", _("经审查符合经济困难标准")
+        HARDSHIP_NOT_MET = "hardship_not_met", _("经审查不符合经济困难标准")
+
+    class Outcome(models.TextChoices):
+        ADVICE = "advice", _("当场解答咨询")
+        SETTLEMENT = "settlement", _("调解/和解")
+        RECOGNITION = "recognition", _("认定工伤")
+        AWARD = "award", _("仲裁裁决")
+        JUDGMENT = "judgment", _("法院判决")
+        PAID = "paid", _("用人单位支付/清偿")
+        UNSUCCESSFUL = "unsuccessful", _("未获支持")
+        OTHER = "other", _("其他")
+
+    number = models.CharField(_("案件编号"), max_length=20, unique=True, editable=False)
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("劳动者"), on_delete=models.PROTECT, related_name="cases"
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("登记驿站"), on_delete=models.PROTECT, related_name="cases"
+    )
+    region_code = models.CharField(_("区划代码"), max_length=6, db_index=True, editable=False)
+    claims = models.CharField(_("求助类型"), max_length=80, help_text=_("空格分隔的类型代码"))
+    incident_date = models.DateField(_("事发日期"), null=True, blank=True)
+    facts = models.TextField(_("事实经过"))
+    amount_claimed = models.DecimalField(
+        _("请求金额（元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    evidence = models.JSONField(_("证据清单"), default=dict, blank=True)
+
+    consent = models.ForeignKey(ConsentText, verbose_name=_("同意书版本"), on_delete=models.PROTECT)
+    consent_at = models.DateTimeField(_("同意时间"))
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("同意记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    access_code_hash = models.CharField(max_length=64, editable=False)
+
+    state = FSMField(
+        _("状态"), choices=State.choices, default=State.RECEIVED, protected=True, db_index=True
+    )
+    lawyer = models.ForeignKey(
+        Lawyer,
+        verbose_name=_("承办律师"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+
+    eligibility = models.CharField(
+        _("援助资格"), max_length=20, choices=Eligibility.choices, default=Eligibility.UNDECIDED
+    )
+    eligibility_note = models.TextField(_("资格审查说明"), blank=True)
+    referred_to = models.CharField(_("转介机构"), max_length=200, blank=True)
+    referral_reason = models.TextField(_("转介原因"), blank=True)
+
+    outcome = models.CharField(_("办理结果"), max_length=20, choices=Outcome.choices, blank=True)
+    amount_recovered = models.DecimalField(
+        _("挽回金额（元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    outcome_date = models.DateField(_("办结日期"), null=True, blank=True)
+    outcome_note = models.TextField(_("办理结果说明"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("最后更新"), auto_now=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("分配时间"), null=True, blank=True)
+    lawyer_accepted_at = models.DateTimeField(_("律师接案时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "created_at"]),
+            models.Index(fields=["lawyer", "state"]),
+            models.Index(fields=["station", "state"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.number])
+
+    # Claims ---------------------------------------------------------------
+    @property
+    def claim_list(self) -> list[str]:
+        return self.claims.split()
+
+    def get_claims_display(self) -> str:
+        return claims.claims_display(self.claim_list)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.state in self.ARCHIVED_STATES
+
+    @property
+    def worker_state_label(self):
+        return self.WORKER_LABELS[self.state]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    # Transitions (DESIGN §4). They set fields only; apply_transition saves.
+    @transition(
+        field=state,
+        source=State.RECEIVED,
+        target=State.RESOLVED,
+        permission=permissions.may_decide_at_intake,
+        conditions=[is_consultation],
+    )
+    def resolve_at_intake(self, advice: str):
+        self.outcome = self.Outcome.ADVICE
+        self.outcome_note = advice
+        self.outcome_date = timezone.localdate()
+        self.resolved_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.RECEIVED,
+        target=State.ACCEPTED,
+        permission=permissions.may_coordinate,
+        conditions=[claim_is_in_scope],
+    )
+    def accept_for_aid(self, eligibility: str, eligibility_note: str = ""):
+        # Not `note`: apply_transition takes `note` for the CaseEvent itself.
+        self.eligibility = eligibility
+        self.eligibility_note = eligibility_note
+        self.accepted_at = timezone.now()
+
+    @transition(
+        field=state, source=State.RECEIVED, target=State.REFERRED, permission=permissions.may_coordinate
+    )
+    def refer(self, to: str, reason: str):
+        self.referred_to = to
+        self.referral_reason = reason
+
+    @transition(
+        field=state, source=State.ACCEPTED, target=State.ASSIGNED, permission=permissions.may_coordinate
+    )
+    def assign(self, lawyer: Lawyer):
+        self.lawyer = lawyer
+        self.assigned_at = timezone.now()
+
+    @transition(
+        field=state, source=State.ASSIGNED, target=State.IN_PROGRESS, permission=permissions.is_assigned_lawyer
+    )
+    def accept(self):
+        self.lawyer_accepted_at = timezone.now()
+
+    @transition(
+        field=state, source=State.ASSIGNED, target=State.ACCEPTED, permission=permissions.is_assigned_lawyer
+    )
+    def decline(self, reason: str):
+        self.lawyer = None
+        self.assigned_at = None
+
+    @transition(
+        field=state,
+        source=State.ASSIGNED,
+        target=State.ACCEPTED,
+        permission=permissions.nobody,
+    )
+    def expire(self):
+        """Only the scheduler runs this (apply_transition with user=None)."""
+        self.lawyer = None
+        self.assigned_at = None
+
+    @transition(
+        field=state, source=State.IN_PROGRESS, target=State.ASSIGNED, permission=permissions.may_coordinate
+    )
+    def reassign(self, lawyer: Lawyer):
+        self.lawyer = lawyer
+        self.assigned_at = timezone.now()
+        self.lawyer_accepted_at = None
+
+    @transition(
+        field=state, source=State.IN_PROGRESS, target=State.RESOLVED, permission=permissions.may_resolve
+    )
+    def resolve(
+        self, outcome: str, amount_recovered=None, outcome_date=None, outcome_note: str = ""
+    ):
+        # Not `note`: apply_transition takes `note` for the CaseEvent itself.
+        self.outcome = outcome
+        self.amount_recovered = amount_recovered
+        self.outcome_date = outcome_date or timezone.localdate()
+        self.outcome_note = outcome_note
+        self.resolved_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.RESOLVED,
+        target=State.IN_PROGRESS,
+        permission=permissions.may_coordinate,
+        conditions=[has_lawyer],
+    )
+    def reopen(self, reason: str):
+        self.resolved_at = None
+
+    @transition(
+        field=state,
+        source=[State.RESOLVED, State.REFERRED],
+        target=State.CLOSED,
+        permission=permissions.may_coordinate,
+        conditions=[has_closing_report],
+    )
+    def close(self):
+        self.closed_at = timezone.now()
+
+    @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN, permission=permissions.may_work)
+    def withdraw(self, reason: str):
+        self.outcome_note = reason
+
+
+class Party(models.Model):
+    """An opposing party: employer, platform, agency, insurer, the other driver."""
+
+    class Kind(models.TextChoices):
+        EMPLOYER = "employer", _("用人单位")
+        PLATFORM = "platform", _("平台企业")
+        AGENCY = "agency", _("外包/派遣单位")
+        INSURER = "insurer", _("保险公司")
+        OTHER_DRIVER = "other_driver", _("对方当事人（肇事方）")
+        OTHER = "other", _("其他")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("名称/姓名"), max_length=100)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    contact = models.CharField(_("联系方式/地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("对方当事人")
+        verbose_name_plural = _("对方当事人")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.name}"
+
+
+def attachment_path(instance, filename):
+    # The original name is kept in the row; the stored name reveals nothing.
+    return f"attachments/{instance.case.region_code}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class CaseEvent(models.Model):
+    """The audit trail. Append-only: rows are never updated or deleted."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("登记")
+        TRANSITION = "transition", _("状态变更")
+        NOTE = "note", _("备注")
+        ATTACHMENT = "attachment", _("上传附件")
+        DOCUMENT = "document", _("生成文书")
+        DOWNLOAD = "download", _("下载文件")
+        MILESTONE = "milestone", _("程序节点")
+        DEADLINE = "deadline", _("期限")
+        SENSITIVE_VIEW = "sensitive_view", _("查看敏感信息")
+        ROUTING = "routing", _("分配")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    transition = models.CharField(max_length=30, blank=True)
+    source_state = models.CharField(max_length=20, blank=True)
+    target_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("案件日志")
+        verbose_name_plural = _("案件日志")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("CaseEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("CaseEvent is append-only")
+
+    @property
+    def actor_label(self) -> str:
+        if self.actor is None:
+            return str(_("系统"))
+        return self.actor.get_full_name() or self.actor.username
+
+
+class Assignment(models.Model):
+    """One offer of a case to a lawyer and what became of it; routing excludes
+    lawyers who declined or let an offer expire."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待接案")
+        ACCEPTED = "accepted", _("已接案")
+        DECLINED = "declined", _("已拒绝")
+        EXPIRED = "expired", _("超时未答复")
+        REPLACED = "replaced", _("已改派")
+        WITHDRAWN = "withdrawn", _("案件撤回")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    lawyer = models.ForeignKey(Lawyer, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("律师分配")
+        verbose_name_plural = _("律师分配")
+        ordering = ["-assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="pending"),
+                name="one_pending_assignment_per_case",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} → {self.lawyer_id} ({self.status})"
+
+

@@ -1,0 +1,85 @@
+"""The worker who asks for help, and the consent text read to them at intake."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from cases.validators import mask_id_number, mask_phone, normalize_id_number, validate_id_number
+
+
+class Worker(models.Model):
+    class Platform(models.TextChoices):
+        MEITUAN = "meituan", _("美团")
+        ELEME = "eleme", _("饿了么")
+        SF = "sf", _("顺丰")
+        JD = "jd", _("京东")
+        DIDI = "didi", _("滴滴")
+        HUOLALA = "huolala", _("货拉拉")
+        DADA = "dada", _("达达")
+        ZTO = "zto", _("中通/圆通/韵达等快递")
+        OTHER = "other", _("其他")
+
+    class Arrangement(models.TextChoices):
+        CONTRACT = "contract", _("劳动合同")
+        AGENCY = "agency", _("外包/劳务派遣")
+        CROWD = "crowd", _("众包")
+        UNKNOWN = "unknown", _("不清楚")
+
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = PhoneNumberField(_("手机号"), region="CN", db_index=True)
+    id_number = models.CharField(
+        _("身份证号"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    platform = models.CharField(
+        _("平台"), max_length=20, choices=Platform.choices, default=Platform.OTHER
+    )
+    arrangement = models.CharField(
+        _("用工方式"), max_length=20, choices=Arrangement.choices, default=Arrangement.UNKNOWN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("劳动者")
+        verbose_name_plural = _("劳动者")
+
+    def __str__(self):
+        return f"{self.name} {self.masked_phone}"
+
+    def clean(self):
+        self.id_number = normalize_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class ConsentText(models.Model):
+    """A version of the PIPL consent text read to the worker at intake."""
+
+    version = models.CharField(_("版本"), max_length=20, unique=True)
+    text = models.TextField(_("告知同意书正文"))
+    active = models.BooleanField(_("当前使用"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("个人信息告知同意书")
+        verbose_name_plural = _("个人信息告知同意书")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="one_active_consent"
+            )
+        ]
+
+    def __str__(self):
+        return f"v{self.version}"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(active=True).first()
+
