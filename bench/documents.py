@@ -79,12 +79,13 @@ def main():
     import weasyprint
 
     from cases.documents import generate as documents
+    from cases.documents import rules as document_rules
 
     case = sample_case()
     print(f"weasyprint {weasyprint.__version__}; {args.runs} runs per kind; median seconds")
     print(f"{'kind':<26}{'render_pdf':>11}{'html only':>11}{'ratio':>8}{'pages':>7}")
     documents.render_pdf(case, "receipt")  # warm fonts and template caches
-    for kind in documents.RULES:
+    for kind in document_rules.RULES:
         context = {"access_code": "12345678"} if kind == "receipt" else {}
         full, direct = [], []
         for _ in range(args.runs):

@@ -208,7 +208,7 @@ def measure():
     from django.test.utils import CaptureQueriesContext, override_settings
 
     from cases.models import Case, Worker
-    from cases.status import lookup as status
+    from cases.status import lookup, page, session
 
     load = fill()
     print(f"cases: {CASES:,}  workers (phones): {WORKERS:,}  load: {load:.1f} s")
@@ -227,8 +227,8 @@ def measure():
     with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
         client = Client()
         # The status session as the verify step leaves it: a signed cookie.
-        verified = status.Verified(outcome="code_ok", worker_ids=worker_ids)
-        client.cookies[status.STATUS_COOKIE] = status.session_cookie(verified, phone)
+        verified = lookup.Verified(outcome="code_ok", worker_ids=worker_ids)
+        client.cookies[session.STATUS_COOKIE] = session.session_cookie(verified, phone)
 
         with CaptureQueriesContext(connection) as queries:
             page = client.get("/status/cases/")
@@ -237,7 +237,7 @@ def measure():
             f"step-3 page for {phone[:6]}****{phone[-4:]}: {n_cases} cases, {len(queries)} queries"
         )
         with connection.cursor() as cursor:
-            sql, params = status.case_rows_query(worker_ids, status.MAX_SHOWN + 1)
+            sql, params = page.case_rows_query(worker_ids, page.MAX_SHOWN + 1)
             cursor.execute("EXPLAIN " + sql, params)
             plan = " / ".join(r[0].strip() for r in cursor.fetchall() if "Scan" in r[0])
             print(f"EXPLAIN cases query: {plan}")

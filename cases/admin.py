@@ -1,6 +1,15 @@
+"""The back office. Everything that is case data is read-only here or goes through the
+domain functions that check and audit it: cases, milestones, deadlines, documents and
+the log are read-only; a worker's details are corrected through cases.intake.update_worker,
+which records the change on each of their cases."""
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from cases.intake import update_worker
 from cases.models import (
     Assignment,
     Attachment,
@@ -20,6 +29,9 @@ from cases.models import (
     StatusLookup,
     Worker,
 )
+from cases.notices.sms import mask_codes, requeue
+from cases.status.lookup import phone_hash, unlock
+from cases.validators import normalize_mobile
 
 
 class ReadOnly:
@@ -73,15 +85,43 @@ class CaseAdmin(ReadOnlyAdmin):
 
 @admin.register(Worker)
 class WorkerAdmin(admin.ModelAdmin):
+    """Correcting a worker's details: saved through update_worker, so each of their
+    cases records which fields changed and who changed them. No adding (workers come
+    with their case at intake) and no deleting (their cases keep them)."""
+
     list_display = ["name", "masked_phone", "platform", "arrangement", "created_at"]
     list_filter = ["platform", "arrangement"]
     search_fields = ["name", "phone"]
     exclude = ["id_number"]
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        stored = Worker.objects.get(pk=obj.pk)
+        update_worker(
+            stored,
+            {name: form.cleaned_data[name] for name in form.changed_data},
+            request.user,
+            source="admin",
+        )
+
 
 @admin.register(ConsentText)
 class ConsentTextAdmin(admin.ModelAdmin):
+    """A version's text is what workers agreed to: it never changes once saved. A new
+    text is a new version; only which version is current can be switched."""
+
     list_display = ["version", "active", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["version", "text"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CaseEvent)
@@ -106,7 +146,10 @@ class AttachmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ReadOnlyAdmin):
+    """Milestones start deadlines: they are recorded and corrected on the case page,
+    which recomputes the deadlines and logs the change."""
+
     list_display = ["case", "kind", "date", "recorded_by"]
     list_filter = ["kind"]
     search_fields = ["case__number"]
@@ -154,21 +197,13 @@ class NotificationAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "message"]
 
 
-# --- SMS outbox and status lookups (issue 7)
-def _mask_codes(text: str) -> str:
-    # Codes in a body open a worker's status page: the back office sees them masked.
-    import re
-
-    return re.sub(r"\d{6,}", lambda m: "*" * len(m.group()), text)
+# --- SMS outbox and status lookups
 
 
 class PhoneHashSearch:
     """Search a hashed-phone table by typing the phone number: we hash it the same way."""
 
     def get_search_results(self, request, queryset, search_term):
-        from cases.status.lookup import phone_hash
-        from cases.validators import normalize_mobile
-
         if not search_term:
             return queryset, False
         phone = normalize_mobile(search_term)
@@ -212,7 +247,8 @@ class SmsMessageAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("内容"))
     def masked_body(self, obj):
-        return _mask_codes(obj.body)
+        # Codes in a body open a worker's status page: the back office sees them masked.
+        return mask_codes(obj.body)
 
     @admin.display(description=_("最后错误"))
     def short_error(self, obj):
@@ -223,8 +259,6 @@ class SmsMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("重新发送所选短信"), permissions=["retry"])
     def retry(self, request, queryset):
-        from cases.notices.sms import requeue
-
         count = requeue(queryset)
         self.message_user(request, _("已重新排队 %(n)d 条短信。") % {"n": count})
 
@@ -246,8 +280,6 @@ class StatusChallengeAdmin(PhoneHashSearch, ReadOnlyAdmin):
         self.message_user(request, _("已解除 %(n)d 个号码的锁定。") % {"n": len(hashes)})
 
     def get_urls(self):
-        from django.urls import path
-
         return [
             path(
                 "unlock/",
@@ -258,12 +290,6 @@ class StatusChallengeAdmin(PhoneHashSearch, ReadOnlyAdmin):
 
     def unlock_view(self, request):
         """Unlock by phone number: the table holds only hashes, so the admin types the number."""
-        from django.core.exceptions import PermissionDenied
-        from django.shortcuts import redirect, render
-
-        from cases.status.lookup import unlock
-        from cases.validators import normalize_mobile
-
         if not self.has_unlock_permission(request):
             raise PermissionDenied
         error = ""
@@ -292,5 +318,3 @@ class StatusLookupAdmin(PhoneHashSearch, ReadOnlyAdmin):
     search_fields = ["phone_hash"]
     date_hierarchy = "at"
 
-
-# --- end SMS outbox and status lookups

@@ -7,4 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("案件")
 
     def ready(self):
-        from cases import checks  # noqa: F401 — registers the deploy checks
+        # Deliberate imports: the deploy checks register themselves, and each feature
+        # declares its case-log event kinds (cases.events) when its module loads; the
+        # workflow imports every feature that writes events.
+        from cases import checks, workflow  # noqa: F401

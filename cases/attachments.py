@@ -12,8 +12,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image
 
+from cases import events
 from cases.models import Attachment, CaseEvent
+from cases.permissions import ensure_editable
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 EXTENSIONS = {JPEG: "jpg", PNG: "png", PDF: "pdf"}
@@ -52,8 +55,6 @@ def validate_upload(upload) -> str:
             % {"name": name}
         )
     if content_type in (JPEG, PNG):
-        from PIL import Image
-
         try:
             with Image.open(upload) as image:
                 image.verify()
@@ -77,6 +78,7 @@ def _sha256(upload) -> str:
 
 def save_attachment(case, upload, user, content_type: str | None = None) -> Attachment:
     """Store one validated upload and audit it. Call inside the caller's transaction."""
+    ensure_editable(case)
     content_type = content_type or validate_upload(upload)
     original = (getattr(upload, "name", "") or "file")[-200:]
     attachment = Attachment(
@@ -89,21 +91,29 @@ def save_attachment(case, upload, user, content_type: str | None = None) -> Atta
     )
     attachment.file.save(f"{attachment.sha256}.{EXTENSIONS[content_type]}", upload, save=False)
     attachment.save()
-    CaseEvent.objects.create(
-        case=case,
+    events.record(
+        case,
+        CaseEvent.Kind.ATTACHMENT,
         actor=user,
-        kind=CaseEvent.Kind.ATTACHMENT,
-        note=original,
-        data={"attachment": attachment.pk, "sha256": attachment.sha256},
+        attachment=attachment.pk,
+        name=original,
+        sha256=attachment.sha256,
     )
     return attachment
 
 
 def record_download(case, attachment, user) -> None:
-    CaseEvent.objects.create(
-        case=case,
+    events.record(
+        case,
+        CaseEvent.Kind.DOWNLOAD,
         actor=user,
-        kind=CaseEvent.Kind.DOWNLOAD,
-        note=attachment.original_name,
-        data={"attachment": attachment.pk},
+        attachment=attachment.pk,
+        name=attachment.original_name,
     )
+
+
+events.declare(
+    CaseEvent.Kind.ATTACHMENT,
+    data=("attachment", "name", "sha256"),
+    describe=lambda e: _("上传附件：%(name)s") % {"name": e.data["name"]},
+)

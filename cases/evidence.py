@@ -1,25 +1,31 @@
-"""The evidence checklist a station collects, by claim type (DESIGN §3, issue 3).
+"""The evidence checklist a station collects, by claim type.
 
 `Case.evidence` stores `{item_code: True/False}`; which items are asked for depends on
 the claim types. Items shared by several claims (proof of work) appear once.
 """
 
-from django.utils.translation import gettext_lazy as _
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases import events
+from cases.models import Case, CaseEvent
+from cases.permissions import ensure_editable
 from lawyers.models import ClaimType
 
 ITEMS = {
-    "medical_records": _("病历、诊断证明、医疗费票据"),
-    "accident_proof": _("事故证明（如交通事故认定书、报警回执）"),
-    "order_records": _("平台订单/接单记录（事发时段）"),
-    "proof_of_work": _("工作证明（工牌、工服照片、App 账号截图、排班表）"),
-    "labor_contract": _("劳动合同、劳务/外包协议或入职登记"),
-    "pay_records": _("工资条、银行流水或平台收入明细"),
-    "attendance": _("考勤、出勤或派单记录"),
-    "chat_records": _("与站长、公司的聊天记录或欠条"),
-    "termination_notice": _("辞退/解除通知或离职证明"),
-    "insurance_policy": _("保险单（雇主责任险、意外险、职业伤害保障）"),
-    "id_copy": _("劳动者身份证复印件"),
+    "medical_records": gettext_lazy("病历、诊断证明、医疗费票据"),
+    "accident_proof": gettext_lazy("事故证明（如交通事故认定书、报警回执）"),
+    "order_records": gettext_lazy("平台订单/接单记录（事发时段）"),
+    "proof_of_work": gettext_lazy("工作证明（工牌、工服照片、App 账号截图、排班表）"),
+    "labor_contract": gettext_lazy("劳动合同、劳务/外包协议或入职登记"),
+    "pay_records": gettext_lazy("工资条、银行流水或平台收入明细"),
+    "attendance": gettext_lazy("考勤、出勤或派单记录"),
+    "chat_records": gettext_lazy("与站长、公司的聊天记录或欠条"),
+    "termination_notice": gettext_lazy("辞退/解除通知或离职证明"),
+    "insurance_policy": gettext_lazy("保险单（雇主责任险、意外险、职业伤害保障）"),
+    "id_copy": gettext_lazy("劳动者身份证复印件"),
 }
 
 BY_CLAIM = {
@@ -87,3 +93,30 @@ def claims_by_item() -> dict[str, list[str]]:
         if BY_CLAIM[claim]:
             result["id_copy"].append(str(claim))
     return result
+
+
+def record(case, user, collected) -> dict:
+    """Store the checklist from the ticked item codes (unknown codes are dropped: the
+    checklist is a set of checkboxes) and log what changed. Returns the changes."""
+    ensure_editable(case)
+    codes = [c["code"] for c in checklist(case)]
+    ticked = set(collected)
+    new = {code: code in ticked for code in codes}
+    changed = {k: v for k, v in new.items() if bool(case.evidence.get(k)) != v}
+    if changed:
+        with transaction.atomic():
+            Case.objects.filter(pk=case.pk).update(evidence=new, updated_at=timezone.now())
+            events.record(case, CaseEvent.Kind.EVIDENCE, actor=user, evidence=changed)
+        case.evidence = new
+    return changed
+
+
+def _evidence_text(event) -> str:
+    marks = [
+        ("✓ " if have else "✗ ") + str(ITEMS.get(code, code))
+        for code, have in event.data["evidence"].items()
+    ]
+    return _("更新证据清单：") + _("；").join(marks)
+
+
+events.declare(CaseEvent.Kind.EVIDENCE, data=("evidence",), describe=_evidence_text)

@@ -1,7 +1,9 @@
 """Forms for the case lifecycle: intake, the transition forms, notes, evidence, uploads.
 
 Forms parse and validate; the work is done by cases.intake.create_case,
-cases.workflow.apply_transition and cases.attachments.
+cases.workflow.apply_transition and cases.attachments. Which form belongs to which
+transition, and what the transition is called, is in the table in cases.workflow;
+why a transition cannot run is the model's condition message (Case.refusal).
 """
 
 import datetime
@@ -12,15 +14,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
 from phonenumber_field.formfields import PhoneNumberField
 
 from cases import attachments, claims, evidence
 from cases.intake import create_case
 from cases.models import Case, Deadline, Party, Worker
+from cases.models.case import HARDSHIP_NOT_MET_REFUSAL, eligibility_refusal
 from cases.validators import normalize_id_number, normalize_mobile, validate_id_number
 from lawyers.models import ClaimType
-from stations.models import Station
+from stations.models import Access, Station
 
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 PHONE_ERROR = _("请输入有效的手机号，例如 13800138000")
@@ -153,8 +155,6 @@ class IntakeForm(forms.Form):
             }
         )
         self.fields["station"].queryset = intake_stations(user)
-        from stations.models import Access
-
         access = Access.of(user)
         if not access.is_coordinator and len(access.station_ids) == 1:
             # A volunteer at one station: no choice to make (and no query to make it).
@@ -225,8 +225,6 @@ class IntakeForm(forms.Form):
 
 def intake_stations(user):
     """Where this user may register a request: their own stations, or any in their scope."""
-    from stations.models import Access
-
     qs = Station.objects.filter(active=True)
     if user.is_superuser:
         return qs
@@ -264,7 +262,6 @@ def party_rows(formset) -> list[dict]:
 
 class TransitionForm(forms.Form):
     expected_state = forms.CharField(widget=forms.HiddenInput)
-    title = ""
     button = _("确定")
     button_class = "primary"
 
@@ -275,17 +272,14 @@ class TransitionForm(forms.Form):
         kwargs.setdefault("prefix", self.name)
         super().__init__(*args, **kwargs)
 
-    # Said when the case is in the right state but the transition's condition fails.
-    condition_message = _("当前状态下不能执行此操作。")
-
     def clean(self):
         data = super().clean()
         # When the case has moved on, apply_transition says so (CaseChanged); here we only
         # explain an unmet condition, which django-fsm would report as a missing permission.
         if data.get("expected_state") == self.case.state:
-            method = getattr(self.case, self.name)
-            if method._django_fsm.has_transition(self.case.state) and not can_proceed(method):
-                raise ValidationError(self.condition_message)
+            reason = self.case.refusal(self.name)
+            if reason:
+                raise ValidationError(reason)
         return data
 
     def note(self) -> str:
@@ -298,8 +292,6 @@ class TransitionForm(forms.Form):
 
 class ResolveAtIntakeForm(TransitionForm):
     name = "resolve_at_intake"
-    title = _("当场解答并办结")
-    condition_message = _("只有“仅咨询”的求助才能当场解答办结；其他求助请由协调员受理或转介。")
     button = _("记录解答并办结")
     advice = forms.CharField(
         label=_("给出的咨询意见"),
@@ -316,14 +308,21 @@ class ResolveAtIntakeForm(TransitionForm):
 
 class AcceptForAidForm(TransitionForm):
     name = "accept_for_aid"
-    title = _("受理法律援助")
-    condition_message = _("仅咨询的求助不属于法律援助事项，请当场解答办结或转介。")
     button = _("受理援助")
     eligibility = forms.ChoiceField(
         label=_("援助资格"),
         widget=forms.RadioSelect,
-        choices=[c for c in Case.Eligibility.choices if c[0] != Case.Eligibility.UNDECIDED],
-        error_messages={"required": _("请选择援助资格的审查结论。")},
+        # Not "hardship not met": that is no acceptance at all (refer, or advise and resolve).
+        choices=[
+            c
+            for c in Case.Eligibility.choices
+            if c[0] not in (Case.Eligibility.UNDECIDED, Case.Eligibility.HARDSHIP_NOT_MET)
+        ],
+        error_messages={
+            "required": _("请选择援助资格的审查结论。"),
+            # A posted "hardship not met" (an old page, a script) gets the way on.
+            "invalid_choice": HARDSHIP_NOT_MET_REFUSAL,
+        },
     )
     eligibility_note = forms.CharField(
         label=_("审查说明（选填）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -337,17 +336,9 @@ class AcceptForAidForm(TransitionForm):
 
     def clean_eligibility(self):
         value = self.cleaned_data["eligibility"]
-        if value == Case.Eligibility.HARDSHIP_NOT_MET:
-            raise ValidationError(
-                _("不符合经济困难标准的，不能受理法律援助；请改为转介或记录解答。")
-            )
-        if value == Case.Eligibility.EXEMPT_42_3 and not claims.exempt_42_3(self.case.claim_list):
-            raise ValidationError(
-                _(
-                    "第四十二条第三项只适用于追索劳动报酬或请求工伤事故人身损害赔偿的进城务工人员；"
-                    "本案请进行经济困难审查。"
-                )
-            )
+        problem = eligibility_refusal(self.case, value)
+        if problem:
+            raise ValidationError(problem)
         return value
 
     def note(self):
@@ -362,7 +353,6 @@ class AcceptForAidForm(TransitionForm):
 
 class ReferForm(TransitionForm):
     name = "refer"
-    title = _("转介")
     button = _("转介")
     button_class = ""
     to = forms.CharField(
@@ -385,7 +375,6 @@ class ReferForm(TransitionForm):
 
 class WithdrawForm(TransitionForm):
     name = "withdraw"
-    title = _("撤回")
     button = _("撤回案件")
     button_class = "danger"
     worker_request = forms.BooleanField(
@@ -407,7 +396,6 @@ class WithdrawForm(TransitionForm):
 
 class ResolveForm(TransitionForm):
     name = "resolve"
-    title = _("记录办理结果")
     button = _("办结")
     outcome = forms.ChoiceField(
         label=_("办理结果"),
@@ -457,8 +445,6 @@ class ResolveForm(TransitionForm):
 
 class ReopenForm(TransitionForm):
     name = "reopen"
-    title = _("重新办理")
-    condition_message = _("没有承办律师的案件不能重新办理，请重新登记求助。")
     button = _("重新办理")
     button_class = ""
     reason = forms.CharField(
@@ -480,8 +466,6 @@ class CloseForm(TransitionForm):
     confirms instead of having them dropped silently."""
 
     name = "close"
-    title = _("归档")
-    condition_message = _("请先生成结案报告，再归档。")
     button = _("归档结案")
     button_class = ""
     confirm_waive = forms.BooleanField(
@@ -508,20 +492,6 @@ class CloseForm(TransitionForm):
                 },
             )
         return data
-
-
-TRANSITION_FORMS = {
-    form.name: form
-    for form in [
-        ResolveAtIntakeForm,
-        AcceptForAidForm,
-        ReferForm,
-        WithdrawForm,
-        ResolveForm,
-        ReopenForm,
-        CloseForm,
-    ]
-}
 
 
 # ---------------------------------------------------------------------------

@@ -1,13 +1,19 @@
-"""Creating a case at the station (DESIGN §4, "(intake)")."""
+"""Creating a case at the station: the worker, the case, its parties, its first
+clocks and the worker's SMS, in one transaction."""
 
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases import events
 from cases.claims import join_claims
+from cases.deadlines import bookkeeping
 from cases.hashing import keyed_hash, random_digits
 from cases.models import Case, CaseEvent, CaseSequence, ConsentText, Party, Worker
+from cases.notices import notify
 
 ACCESS_CODE_LENGTH = 8
 
@@ -83,16 +89,9 @@ def create_case(
             .order_by("-pk")
             .first()
         )
-        if worker_obj is None:
+        reused = worker_obj is not None
+        if not reused:
             worker_obj = Worker.objects.create(**worker)
-        else:
-            changed = [
-                k for k, v in worker.items() if v not in ("", None) and getattr(worker_obj, k) != v
-            ]
-            for name in changed:
-                setattr(worker_obj, name, worker[name])
-            if changed:
-                worker_obj.save(update_fields=changed)
         number = CaseSequence.next_number(station.region_code, year)
         new_case = Case.objects.create(
             number=number,
@@ -112,16 +111,56 @@ def create_case(
             created_at=now,
         )
         Party.objects.bulk_create([Party(case=new_case, **p) for p in parties if p.get("name")])
-        CaseEvent.objects.create(
-            case=new_case,
-            actor=user,
-            kind=CaseEvent.Kind.CREATED,
-            target_state=new_case.state,
-            data={"consent_version": consent.version},
-        )
-        from cases.deadlines import bookkeeping as schedule
-        from cases.notices import notify
-
-        schedule.after_intake(new_case, user)
+        events.record(new_case, CaseEvent.Kind.CREATED, actor=user, consent_version=consent.version)
+        if reused:
+            # What the volunteer typed now replaces what was stored (a new platform, an
+            # ID number given this time); blanks keep the stored value.
+            update_worker(
+                worker_obj,
+                {k: v for k, v in worker.items() if v not in ("", None)},
+                user,
+                source="intake",
+            )
+        bookkeeping.after_intake(new_case, user)
         transaction.on_commit(lambda: notify.case_received(new_case.pk, access_code), robust=True)
     return new_case, access_code
+
+
+def update_worker(worker: Worker, changes: dict, user, *, source: str) -> list[str]:
+    """Change a worker's stored details and record it on every case of theirs.
+
+    A worker's name, phone and ID number are personal information (PIPL): a change to
+    them is an audited act, whoever makes it (intake reusing the record, the back
+    office correcting it). The log names the fields, not the values. Returns the
+    names of the fields that changed."""
+    changed = [name for name, value in changes.items() if getattr(worker, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(worker, name, changes[name])
+    with transaction.atomic():
+        worker.save(update_fields=changed)
+        for case in worker.cases.all():
+            events.record(case, CaseEvent.Kind.WORKER, actor=user, fields=changed, source=source)
+    return changed
+
+
+SOURCES = {"intake": gettext_lazy("登记新求助时"), "admin": gettext_lazy("后台更正")}
+
+
+def _worker_text(event) -> str:
+    labels = [str(Worker._meta.get_field(name).verbose_name) for name in event.data["fields"]]
+    return _("劳动者信息已更新：%(fields)s（%(source)s）") % {
+        "fields": _("、").join(labels),
+        "source": SOURCES.get(event.data["source"], event.data["source"]),
+    }
+
+
+def _created_text(event) -> str:
+    return _("登记求助（个人信息告知同意书 v%(version)s）") % {
+        "version": event.data["consent_version"]
+    }
+
+
+events.declare(CaseEvent.Kind.CREATED, data=("consent_version",), describe=_created_text)
+events.declare(CaseEvent.Kind.WORKER, data=("fields", "source"), describe=_worker_text)

@@ -41,6 +41,14 @@ def is_coordinator(user) -> bool:
     return user.is_authenticated and (user.is_superuser or Access.of(user).is_coordinator)
 
 
+def coordinated_cases(user, field: str = "region_code") -> Q:
+    """The cases (or rows of cases, through `field`) in the user's coordinating scope:
+    what triage, the assignment and deadline boards show."""
+    if user.is_superuser:
+        return Q()
+    return scope_q(field, Access.of(user).scopes)
+
+
 def only_own_stations(user) -> bool:
     """A volunteer who coordinates nothing sees their stations' cases, not a region's."""
     access = Access.of(user)

@@ -13,26 +13,25 @@ and id prefix, then copied per case with the real ones put in.
 from types import SimpleNamespace
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from cases import workflow
 from cases.claims import exempt_42_3
-from cases.forms import TRANSITION_FORMS
+from cases.links import STAND_IN, case_url
 from cases.models import Case, Party, Worker
-from cases.workflow import available_transitions
 from lawyers.models import ClaimType
 
 # Stand-ins, replaced per case. The number must match the URL pattern; both are
 # replaced only inside action="…", id="…" and for="…", never in what a user typed.
-_NUMBER = "000000-0000-00000"
+_NUMBER = STAND_IN
 _ID = "case-x"
 
 
-def _render_once(request, form_class, case, next_url) -> str:
-    form = form_class(case=case, auto_id=f"{_ID}-%s")
+def _render_once(request, name, case, next_url) -> str:
+    form = workflow.form_for(name, case, auto_id=f"{_ID}-%s")
     stand_in = SimpleNamespace(number=_NUMBER, state=case.state)
     return render_to_string(
         "cases/_triage_form.html",
@@ -78,21 +77,19 @@ def board_rows(request, cases, next_url) -> list[dict]:
     transitions this user may run now), and whether the 42(3) exemption applies."""
     rendered: dict[tuple, tuple[str, str]] = {}
     label = _Labels()
-    detail = reverse("cases:detail", args=[_NUMBER])
     rows = []
     for case in cases:
         exemption = exempt_42_3(case.claim_list)
         parts = []
-        for name in available_transitions(case, request.user):
-            form_class = TRANSITION_FORMS.get(name)
-            if form_class is None:
+        for name in workflow.available_transitions(case, request.user):
+            if workflow.TRANSITIONS[name].form is None:
                 continue
             # What the markup depends on besides the number and ids: see the docstring.
             key = (name, case.state, exemption if name == "accept_for_aid" else None)
             if key not in rendered:
                 rendered[key] = (
-                    _render_once(request, form_class, case, next_url),
-                    reverse("cases:transition", args=[_NUMBER, name]),
+                    _render_once(request, name, case, next_url),
+                    case_url("cases:transition", _NUMBER, name),
                 )
             parts.append(_copy_for(*rendered[key], case))
         worker = case.worker
@@ -100,7 +97,7 @@ def board_rows(request, cases, next_url) -> list[dict]:
         rows.append(
             {
                 "case": case,
-                "url": detail.replace(_NUMBER, case.number),
+                "url": case_url("cases:detail", case.number),
                 "registered": f"{case.station.name} · {created:%Y-%m-%d %H:%M}"
                 + _("（%(since)s前）") % {"since": timesince(created)},
                 "state": label(label.state, case.state),

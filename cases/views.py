@@ -1,40 +1,42 @@
 """Case lifecycle pages: station lists, intake, receipt, triage, the case page and its
 sub-pages (transitions, notes, evidence, attachments, revealing sensitive fields).
 
-Every case is reached through cases.access.get_case_for (404 outside the user's scope);
-every state change goes through cases.workflow.apply_transition.
+Every case is reached through cases.permissions (404 outside the user's scope); every
+state change goes through cases.workflow.apply_transition.
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import attachments, claims, evidence
-from cases.forms import (
-    TRANSITION_FORMS,
-    IntakeForm,
-    NoteForm,
-    PartyFormSet,
-    UploadForm,
-    party_rows,
-)
+from cases import attachments, claims, events, evidence, workflow
+from cases.forms import IntakeForm, NoteForm, PartyFormSet, UploadForm, party_rows
 from cases.intake import recent_access_code, remember_access_code
 from cases.models import Case, CaseEvent, ConsentText
-from cases.permissions import get_case_for, may_work
+from cases.permissions import (
+    CaseArchived,
+    case_or_404,
+    coordinated_cases,
+    get_case_for,
+    is_coordinator,
+    is_station_staff,
+    may_work,
+    only_own_stations,
+    require,
+)
 from cases.triage import board_rows
 from cases.validators import normalize_mobile
-from cases.workflow import CaseChanged, TransitionRefused, apply_transition, available_transitions
+from cases.workflow import CaseChanged, TransitionRefused, apply_transition
 from stations.models import Access
-from stations.regions import scope_q
 
 PAGE_SIZE = 20
 
@@ -77,12 +79,10 @@ def _safe_next(request, default):
 @require_GET
 def station_cases(request):
     """The station's cases for volunteers (coordinators see their scope)."""
-    access = Access.of(request.user)
-    if not (access.is_volunteer or access.is_coordinator or request.user.is_superuser):
-        raise Http404
+    require(is_station_staff, request.user)
     cases = Case.objects.visible_to(request.user)
-    if access.is_volunteer and not access.is_coordinator and not request.user.is_superuser:
-        cases = cases.filter(station_id__in=access.station_ids)
+    if only_own_stations(request.user):
+        cases = cases.filter(station_id__in=Access.of(request.user).station_ids)
     state = request.GET.get("state", "")
     if state in Case.State.values:
         cases = cases.filter(state=state)
@@ -104,12 +104,8 @@ def station_cases(request):
 @require_GET
 def triage(request):
     """Received cases in the coordinator's scope, oldest first, with their decisions inline."""
-    access = Access.of(request.user)
-    if not (access.is_coordinator or request.user.is_superuser):
-        raise Http404
-    cases = Case.objects.visible_to(request.user).filter(state=Case.State.RECEIVED)
-    if not request.user.is_superuser:
-        cases = cases.filter(scope_q("region_code", access.scopes))
+    require(is_coordinator, request.user)
+    cases = Case.objects.filter(coordinated_cases(request.user), state=Case.State.RECEIVED)
     query = request.GET.get("q", "").strip()
     cases = (
         search_cases(cases, query).select_related("worker", "station").prefetch_related("parties")
@@ -133,9 +129,7 @@ def triage(request):
 
 @login_required
 def intake(request):
-    access = Access.of(request.user)
-    if not (access.is_volunteer or access.is_coordinator or request.user.is_superuser):
-        raise Http404
+    require(is_station_staff, request.user)
     consent = ConsentText.current()
     if request.method == "POST":
         form = IntakeForm(request.POST, request.FILES, user=request.user)
@@ -171,9 +165,7 @@ def intake(request):
 @require_POST
 def intake_open_cases(request):
     """htmx: the open cases of the worker with this phone, as the volunteer types it."""
-    access = Access.of(request.user)
-    if not (access.is_volunteer or access.is_coordinator or request.user.is_superuser):
-        raise Http404
+    require(is_station_staff, request.user)
     phone = normalize_mobile(request.POST.get("phone", ""))
     cases = open_cases_for_phone(request.user, phone) if phone else []
     return render(request, "cases/_open_cases_notice.html", {"open_cases": cases})
@@ -183,10 +175,7 @@ def intake_open_cases(request):
 @require_GET
 def receipt(request, number):
     case = get_case_for(request.user, number)
-    try:
-        pdf_url = reverse("cases:document_generate", args=[case.number, "receipt"])
-    except NoReverseMatch:
-        pdf_url = ""
+    pdf_url = reverse("cases:document_generate", args=[case.number, "receipt"])
     return render(
         request,
         "cases/receipt.html",
@@ -204,20 +193,23 @@ def receipt(request, number):
 # The case page
 
 
-def action_forms(case, user, bound=None) -> list:
-    """One form per transition this user may run now (routing actions live elsewhere)."""
-    forms = []
-    for name in available_transitions(case, user):
-        form_class = TRANSITION_FORMS.get(name)
-        if form_class is None:
+def case_actions(case, user, bound=None) -> list[workflow.Action]:
+    """The transitions the case page offers this user: each with its form, or with the
+    reason it cannot run yet. Routing actions (assign, accept, …) have their own panel."""
+    actions = []
+    for action in workflow.offered(case, user):
+        if action.spec.form is None:
             continue
-        if bound is not None and bound.name == name:
-            forms.append(bound)
-        else:
-            forms.append(form_class(case=case))
-    if bound is not None and bound not in forms:
-        forms.insert(0, bound)
-    return forms
+        if bound is not None and bound.name == action.name:
+            action.form = bound
+        elif not action.reason:
+            action.form = workflow.form_for(action.name, case)
+        actions.append(action)
+    if bound is not None and all(a.form is not bound for a in actions):
+        actions.insert(
+            0, workflow.Action(name=bound.name, spec=workflow.TRANSITIONS[bound.name], form=bound)
+        )
+    return actions
 
 
 def _detail(request, case, *, status=200, bound=None, revealed=False, note_form=None, **extra):
@@ -229,7 +221,7 @@ def _detail(request, case, *, status=200, bound=None, revealed=False, note_form=
         "attachments": list(case.attachments.all()),
         "events": list(case.events.select_related("actor")),
         "checklist": evidence.checklist(case),
-        "action_forms": action_forms(case, user, bound),
+        "actions": case_actions(case, user, bound),
         "can_work": works,
         "can_edit_record": works and not case.is_archived,
         "revealed": revealed,
@@ -253,10 +245,10 @@ def detail(request, number):
 @require_POST
 def do_transition(request, number, transition):
     case = get_case_for(request.user, number)
-    form_class = TRANSITION_FORMS.get(transition)
-    if form_class is None:
+    spec = workflow.TRANSITIONS.get(transition)
+    if spec is None or spec.form is None:
         raise Http404
-    form = form_class(request.POST, case=case)
+    form = workflow.form_for(transition, case, request.POST)
     if not form.is_valid():
         return _detail(request, case, bound=form, status=400)
     try:
@@ -273,7 +265,7 @@ def do_transition(request, number, transition):
         # Keep everything typed; the page now shows the case as it is.
         data = request.POST.copy()
         data[form.add_prefix("expected_state")] = case.state
-        form = form_class(data, case=case)
+        form = workflow.form_for(transition, case, data)
         form.is_valid()
         form.add_error(None, str(exc))
         return _detail(request, case, bound=form, status=409)
@@ -282,7 +274,7 @@ def do_transition(request, number, transition):
         return _detail(request, case, bound=form, status=400)
     messages.success(
         request,
-        _("%(number)s：%(action)s。") % {"number": case.number, "action": form.title},
+        _("%(number)s：%(action)s。") % {"number": case.number, "action": spec.label},
     )
     return redirect(_safe_next(request, case.get_absolute_url()))
 
@@ -294,9 +286,7 @@ def add_note(request, number):
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _detail(request, case, note_form=form, status=400)
-    CaseEvent.objects.create(
-        case=case, actor=request.user, kind=CaseEvent.Kind.NOTE, note=form.cleaned_data["text"]
-    )
+    events.record(case, CaseEvent.Kind.NOTE, actor=request.user, note=form.cleaned_data["text"])
     messages.success(request, _("备注已添加。"))
     return redirect(case.get_absolute_url() + "#timeline")
 
@@ -304,59 +294,31 @@ def add_note(request, number):
 @login_required
 @require_POST
 def update_evidence(request, number):
-    case = get_case_for(request.user, number)
-    if not may_work(case, request.user):
-        raise Http404
-    if case.is_archived:
-        return _archived(request, case, "#evidence")
-    # Unknown codes are dropped, not an error: the checklist is a set of checkboxes.
-    collected = [code for code in request.POST.getlist("collected") if code in evidence.ITEMS]
-    record_evidence(case, request.user, collected)
-    messages.success(request, _("证据清单已更新。"))
+    case = case_or_404(request.user, number, may_work)
+    try:
+        evidence.record(case, request.user, request.POST.getlist("collected"))
+    except CaseArchived as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("证据清单已更新。"))
     return redirect(case.get_absolute_url() + "#evidence")
-
-
-def _archived(request, case, anchor):
-    """A change posted from a page loaded before the case was archived."""
-    messages.error(request, _("本案已归档，资料不能再修改；仍可添加备注。"))
-    return redirect(case.get_absolute_url() + anchor)
-
-
-def record_evidence(case, user, collected) -> None:
-    """Store the checklist and audit what changed (Case.evidence is not a state field)."""
-    codes = [c["code"] for c in evidence.checklist(case)]
-    new = {code: code in set(collected) for code in codes}
-    changed = {k: v for k, v in new.items() if bool(case.evidence.get(k)) != v}
-    if not changed:
-        return
-    Case.objects.filter(pk=case.pk).update(evidence=new, updated_at=timezone.now())
-    labels = [("✓ " if v else "✗ ") + str(evidence.ITEMS[k]) for k, v in changed.items()]
-    CaseEvent.objects.create(
-        case=case,
-        actor=user,
-        kind=CaseEvent.Kind.NOTE,
-        note=_("更新证据清单：") + "；".join(labels),
-        data={"evidence": changed},
-    )
 
 
 @login_required
 @require_POST
 def upload_attachments(request, number):
-    case = get_case_for(request.user, number)
-    if not may_work(case, request.user):
-        raise Http404
-    if case.is_archived:
-        return _archived(request, case, "#attachments")
+    case = case_or_404(request.user, number, may_work)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, case, upload_errors=form.errors.get("files"), status=400)
-    from django.db import transaction
-
-    with transaction.atomic():
-        for upload, content_type in form.cleaned_data["files"]:
-            attachments.save_attachment(case, upload, request.user, content_type)
-    messages.success(request, _("附件已上传。"))
+    try:
+        with transaction.atomic():
+            for upload, content_type in form.cleaned_data["files"]:
+                attachments.save_attachment(case, upload, request.user, content_type)
+    except CaseArchived as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("附件已上传。"))
     return redirect(case.get_absolute_url() + "#attachments")
 
 
@@ -384,15 +346,9 @@ def download_attachment(request, number, pk):
 @require_POST
 def reveal(request, number):
     """Show the full phone and ID number for this response only; every view is audited."""
-    case = get_case_for(request.user, number)
-    if not may_work(case, request.user):
-        raise Http404
-    CaseEvent.objects.create(
-        case=case,
-        actor=request.user,
-        kind=CaseEvent.Kind.SENSITIVE_VIEW,
-        note=_("查看劳动者完整手机号和身份证号"),
-        data={"fields": ["phone", "id_number"]},
+    case = case_or_404(request.user, number, may_work)
+    events.record(
+        case, CaseEvent.Kind.SENSITIVE_VIEW, actor=request.user, fields=["phone", "id_number"]
     )
     response = _detail(request, case, revealed=True)
     response["Cache-Control"] = "private, no-store"

@@ -6,10 +6,13 @@ a lawyer.
 """
 
 import datetime
+import io
 import itertools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from cases.intake import create_case
 from cases.models import Case, ConsentText
@@ -233,3 +236,29 @@ def make_document(case, kind="closing_report", content=b"%PDF-1.4 test", **kwarg
 def make_case_with_code(station=None, user=None, **kwargs):
     """Like make_case, but also returns the receipt's access code (it exists in clear only once)."""
     return make_case(station, user, with_code=True, **kwargs)
+
+
+# --- routing: each is one transition through the one write path ----------------------
+
+
+def assign(case, lawyer, user, *, auto=False, **kwargs):
+    return apply_transition(case, "assign", user, lawyer=lawyer, data={"auto": auto}, **kwargs)
+
+
+def accept(case, user, **kwargs):
+    return apply_transition(case, "accept", user, **kwargs)
+
+
+def decline(case, user, *, reason, **kwargs):
+    return apply_transition(case, "decline", user, note=reason, reason=reason, **kwargs)
+
+
+def reassign(case, lawyer, user, *, reason, **kwargs):
+    return apply_transition(case, "reassign", user, lawyer=lawyer, note=reason, **kwargs)
+
+
+def png_upload(name="伤情照片.png"):
+    """A real 4×4 PNG as an uploaded file."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")

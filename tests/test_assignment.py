@@ -9,11 +9,23 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import workflow
 from cases.models import Assignment, Case, CaseEvent, Deadline, Notification, SmsMessage
-from cases.routing import assignment
+from cases.routing import offers
 from cases.tasks import SCHEDULES
+from cases.workflow import TransitionRefused
 from lawyers.models import ClaimType
-from tests.helpers import login, make_case, make_lawyer, make_station, make_world
+from tests.helpers import (
+    accept,
+    assign,
+    decline,
+    login,
+    make_case,
+    make_lawyer,
+    make_station,
+    make_world,
+    reassign,
+)
 
 ASSIGNED_DAY = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC)  # a Tuesday
 
@@ -57,7 +69,7 @@ def test_assigning_records_the_offer_and_tells_the_lawyer_in_app_and_by_sms(
     bj = world.beijing
     case = accepted_case(bj)
     with django_capture_on_commit_callbacks(execute=True):
-        assignment.assign_case(case, bj.lawyer, bj.coordinator)
+        assign(case, bj.lawyer, bj.coordinator)
     case.refresh_from_db()
     assert case.state == Case.State.ASSIGNED and case.lawyer == bj.lawyer
     offer = case.assignments.get()
@@ -72,13 +84,13 @@ def test_assigning_records_the_offer_and_tells_the_lawyer_in_app_and_by_sms(
 
 @pytest.mark.django_db
 def test_running_the_notices_twice_sends_once(world, django_capture_on_commit_callbacks):
-    from cases.notices.notify import send_transition_notices
+    from cases.notices.notify import transition_done
 
     bj = world.beijing
     case = accepted_case(bj)
-    event = assignment.assign_case(case, bj.lawyer, bj.coordinator)
-    send_transition_notices(event.pk)
-    send_transition_notices(event.pk)
+    event = assign(case, bj.lawyer, bj.coordinator)
+    transition_done(event.pk)
+    transition_done(event.pk)
     assert Notification.objects.filter(user=bj.lawyer.user).count() == 1
     assert SmsMessage.objects.filter(phone=bj.lawyer.phone).count() == 1
 
@@ -89,8 +101,8 @@ def test_assigning_a_lawyer_at_capacity_is_refused_with_the_reason(world):
     lawyer = make_lawyer(capacity=1)
     make_case(bj.station, bj.volunteer, state=Case.State.IN_PROGRESS, lawyer=lawyer)
     case = accepted_case(bj)
-    with pytest.raises(assignment.AssignmentRefused, match="已满"):
-        assignment.assign_case(case, lawyer, bj.coordinator)
+    with pytest.raises(offers.AssignmentRefused, match="已满"):
+        assign(case, lawyer, bj.coordinator)
     case.refresh_from_db()
     assert case.state == Case.State.ACCEPTED and not case.assignments.exists()
 
@@ -100,10 +112,10 @@ def test_assigning_a_lawyer_with_a_conflict_or_outside_the_area_is_refused(world
     bj = world.beijing
     case = accepted_case(bj, parties=[{"kind": "platform", "name": "北京三快科技有限公司"}])
     conflicted = make_lawyer(conflicts="北京三快科技")
-    with pytest.raises(assignment.AssignmentRefused, match="利益冲突"):
-        assignment.assign_case(case, conflicted, bj.coordinator)
-    with pytest.raises(assignment.AssignmentRefused, match="服务地区"):
-        assignment.assign_case(case, world.kunming.lawyer, bj.coordinator)
+    with pytest.raises(offers.AssignmentRefused, match="利益冲突"):
+        assign(case, conflicted, bj.coordinator)
+    with pytest.raises(offers.AssignmentRefused, match="服务地区"):
+        assign(case, world.kunming.lawyer, bj.coordinator)
 
 
 @pytest.mark.django_db
@@ -111,8 +123,8 @@ def test_auto_assign_takes_the_top_suggestion(world):
     bj = world.beijing
     district = make_lawyer(regions=["110105"])
     case = accepted_case(bj)
-    assert assignment.suggest(case)[0].lawyer == district
-    event = assignment.auto_assign(case, bj.coordinator)
+    assert offers.suggest(case)[0].lawyer == district
+    event = workflow.auto_assign(case, bj.coordinator)
     case.refresh_from_db()
     assert case.lawyer == district and event.data["auto"] is True
 
@@ -121,7 +133,7 @@ def test_auto_assign_takes_the_top_suggestion(world):
 def test_auto_assign_with_nobody_eligible_leaves_the_case_waiting(world):
     bj = world.beijing
     case = accepted_case(bj, claims=[ClaimType.OCCUPATIONAL])  # nobody lists it
-    assert assignment.auto_assign(case, bj.coordinator) is None
+    assert workflow.auto_assign(case, bj.coordinator) is None
     case.refresh_from_db()
     assert case.state == Case.State.ACCEPTED
 
@@ -141,9 +153,9 @@ def test_two_coordinators_racing_for_a_lawyers_last_slot_never_exceed_capacity()
     def run(case, user):
         try:
             barrier.wait(timeout=10)
-            assignment.assign_case(case, lawyer, user)
+            assign(case, lawyer, user)
             results.append("assigned")
-        except assignment.AssignmentRefused:
+        except offers.AssignmentRefused:
             results.append("refused")
         except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
             results.append(repr(exc))
@@ -168,7 +180,8 @@ def test_two_coordinators_racing_for_a_lawyers_last_slot_never_exceed_capacity()
             t.join(timeout=30)
     assert sorted(results) == ["assigned", "refused"]
     assert open_count(lawyer) == 2
-    assert Assignment.objects.filter(lawyer=lawyer).count() == 1
+    # One offer from the race (the case in progress has its own, accepted one).
+    assert Assignment.objects.filter(lawyer=lawyer, status="pending").count() == 1
 
 
 def make_world_coordinator(region):
@@ -185,9 +198,9 @@ def make_world_coordinator(region):
 def test_accepting_moves_the_case_into_progress_and_closes_the_window(world):
     bj = world.beijing
     case = accepted_case(bj)
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    assign(case, bj.lawyer, bj.coordinator)
     window = accept_window(case, datetime.date(2026, 12, 3))
-    assignment.accept_case(case, bj.lawyer.user, expected_state=Case.State.ASSIGNED)
+    accept(case, bj.lawyer.user, expected_state=Case.State.ASSIGNED)
     case.refresh_from_db()
     window.refresh_from_db()
     assert case.state == Case.State.IN_PROGRESS
@@ -201,9 +214,9 @@ def test_another_lawyer_cannot_accept_the_case(world):
 
     bj = world.beijing
     case = accepted_case(bj)
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    assign(case, bj.lawyer, bj.coordinator)
     with pytest.raises(TransitionRefused):
-        assignment.accept_case(case, make_lawyer().user)
+        accept(case, make_lawyer().user)
 
 
 # ---------------------------------------------------------------------------
@@ -214,9 +227,9 @@ def test_another_lawyer_cannot_accept_the_case(world):
 def test_declining_needs_a_reason(world):
     bj = world.beijing
     case = accepted_case(bj)
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
-    with pytest.raises(assignment.AssignmentRefused, match="拒绝理由"):
-        assignment.decline_case(case, bj.lawyer.user, reason="  ")
+    assign(case, bj.lawyer, bj.coordinator)
+    with pytest.raises(TransitionRefused, match="拒绝理由"):
+        decline(case, bj.lawyer.user, reason="  ")
     case.refresh_from_db()
     assert case.state == Case.State.ASSIGNED
 
@@ -229,16 +242,16 @@ def test_declining_excludes_the_lawyer_and_offers_the_case_to_the_next_candidate
     first = make_lawyer(regions=["110105"])
     nxt = make_lawyer(regions=["1101"], last_assigned_at=None)
     case = accepted_case(bj)
-    assignment.assign_case(case, first, bj.coordinator)
+    assign(case, first, bj.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        assignment.decline_case(case, first.user, reason="与对方单位存在利益冲突")
+        decline(case, first.user, reason="与对方单位存在利益冲突")
     case.refresh_from_db()
     assert case.state == Case.State.ASSIGNED
     assert case.lawyer in {nxt, bj.lawyer} and case.lawyer != first
     declined = case.assignments.get(lawyer=first)
     assert declined.status == Assignment.Status.DECLINED
     assert declined.reason == "与对方单位存在利益冲突"
-    assert first not in [s.lawyer for s in assignment.suggest(case)]
+    assert first not in [s.lawyer for s in offers.suggest(case)]
     auto = CaseEvent.objects.filter(case=case, transition="assign").last()
     assert auto.actor is None  # the router, not a person
     told = Notification.objects.get(user=bj.coordinator)
@@ -253,9 +266,9 @@ def test_declining_with_no_other_candidate_returns_the_case_to_the_board(
 ):
     bj = world.beijing
     case = accepted_case(bj)  # only the world's Beijing lawyer serves 110105
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    assign(case, bj.lawyer, bj.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        assignment.decline_case(case, bj.lawyer.user, reason="出差一个月")
+        decline(case, bj.lawyer.user, reason="出差一个月")
     case.refresh_from_db()
     assert case.state == Case.State.ACCEPTED and case.lawyer is None
     assert "重新分配" in Notification.objects.get(user=bj.coordinator).message
@@ -277,14 +290,14 @@ def test_an_unanswered_offer_expires_after_its_window_and_the_router_moves_on(
     silent = make_lawyer(regions=["110105"])
     with time_machine.travel(ASSIGNED_DAY, tick=False):
         case = accepted_case(bj)
-        assignment.assign_case(case, silent, bj.coordinator)
+        assign(case, silent, bj.coordinator)
         window = accept_window(case, datetime.date(2026, 12, 3))
     with time_machine.travel(datetime.date(2026, 12, 3), tick=False):
-        assert assignment.expire_overdue() == 0  # the last day still belongs to the lawyer
+        assert workflow.expire_overdue() == 0  # the last day still belongs to the lawyer
     with time_machine.travel(datetime.date(2026, 12, 4), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            assert assignment.expire_overdue() == 1
-        assert assignment.expire_overdue() == 0  # a second run finds nothing
+            assert workflow.expire_overdue() == 1
+        assert workflow.expire_overdue() == 0  # a second run finds nothing
     case.refresh_from_db()
     window.refresh_from_db()
     assert window.status == Deadline.Status.MISSED
@@ -300,9 +313,9 @@ def test_an_unanswered_offer_expires_after_its_window_and_the_router_moves_on(
 def test_an_expired_case_with_nobody_left_waits_on_the_board(world):
     bj = world.beijing
     case = accepted_case(bj)
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    assign(case, bj.lawyer, bj.coordinator)
     accept_window(case, datetime.date(2026, 12, 3))
-    assert assignment.expire_overdue(today=datetime.date(2026, 12, 4)) == 1
+    assert workflow.expire_overdue(today=datetime.date(2026, 12, 4)) == 1
     case.refresh_from_db()
     assert case.state == Case.State.ACCEPTED and case.lawyer is None
 
@@ -311,12 +324,12 @@ def test_an_expired_case_with_nobody_left_waits_on_the_board(world):
 def test_an_offer_accepted_in_time_is_not_expired(world):
     bj = world.beijing
     case = accepted_case(bj)
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    assign(case, bj.lawyer, bj.coordinator)
     window = accept_window(case, datetime.date(2026, 12, 3))
-    assignment.accept_case(case, bj.lawyer.user)
+    accept(case, bj.lawyer.user)
     # Even a window someone forgot to close is left alone once the case moved on.
     Deadline.objects.filter(pk=window.pk).update(status=Deadline.Status.OPEN)
-    assert assignment.expire_overdue(today=datetime.date(2026, 12, 10)) == 0
+    assert workflow.expire_overdue(today=datetime.date(2026, 12, 10)) == 0
     case.refresh_from_db()
     assert case.state == Case.State.IN_PROGRESS
 
@@ -334,7 +347,7 @@ def test_the_expiry_task_is_scheduled_and_runs_through_django_q(world):
     assert Schedule.objects.filter(func="cases.tasks.expire_lawyer_offers").exists()
     bj = world.beijing
     case = accepted_case(bj)
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    assign(case, bj.lawyer, bj.coordinator)
     accept_window(case, timezone.localdate() - datetime.timedelta(days=1))
     async_task("cases.tasks.expire_lawyer_offers", sync=True)
     case.refresh_from_db()
@@ -352,9 +365,9 @@ def test_a_coordinator_reassigns_an_in_progress_case_to_another_lawyer(
     bj = world.beijing
     case = make_case(bj.station, bj.volunteer, state=Case.State.IN_PROGRESS, lawyer=bj.lawyer)
     new = make_lawyer()
-    assert bj.lawyer not in [s.lawyer for s in assignment.suggest(case)]
+    assert bj.lawyer not in [s.lawyer for s in offers.suggest(case)]
     with django_capture_on_commit_callbacks(execute=True):
-        assignment.reassign_case(case, new, bj.coordinator, reason="原律师长期出差")
+        reassign(case, new, bj.coordinator, reason="原律师长期出差")
     case.refresh_from_db()
     assert case.state == Case.State.ASSIGNED and case.lawyer == new
     assert case.assignments.get(lawyer=new).status == Assignment.Status.PENDING
@@ -368,8 +381,8 @@ def test_a_coordinator_reassigns_an_in_progress_case_to_another_lawyer(
 def test_reassigning_to_the_same_lawyer_is_refused(world):
     bj = world.beijing
     case = make_case(bj.station, bj.volunteer, state=Case.State.IN_PROGRESS, lawyer=bj.lawyer)
-    with pytest.raises(assignment.AssignmentRefused):
-        assignment.reassign_case(case, bj.lawyer, bj.coordinator, reason="x")
+    with pytest.raises(offers.AssignmentRefused):
+        reassign(case, bj.lawyer, bj.coordinator, reason="x")
 
 
 # ---------------------------------------------------------------------------
@@ -418,7 +431,7 @@ def test_the_assign_page_searches_eligible_lawyers_and_explains_a_refusal(client
 def test_declining_through_the_web_needs_a_reason_shown_next_to_the_field(client, world):
     bj = world.beijing
     case = accepted_case(bj)
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    assign(case, bj.lawyer, bj.coordinator)
     login(client, bj.lawyer.user)
     url = reverse("cases:decline", args=[case.number])
     response = client.post(url, {"reason": "", "state": "assigned"})
@@ -447,7 +460,7 @@ def test_reassigning_through_the_web_needs_a_reason(client, world):
 def test_a_stale_page_gets_a_reload_message_not_an_error(client, world):
     bj = world.beijing
     case = accepted_case(bj)
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    assign(case, bj.lawyer, bj.coordinator)
     login(client, bj.coordinator)
     response = client.post(
         reverse("cases:auto_assign", args=[case.number]), {"state": "accepted"}, follow=True
@@ -465,7 +478,7 @@ def test_actions_outside_ones_scope_are_404_and_state_changes_need_post(client, 
     assert client.post(reverse("cases:auto_assign", args=[case.number])).status_code == 404
     login(client, bj.volunteer)  # sees the case, may not assign
     assert client.get(reverse("cases:assign", args=[case.number])).status_code == 404
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
+    assign(case, bj.lawyer, bj.coordinator)
     login(client, km.lawyer.user)
     assert client.post(reverse("cases:accept", args=[case.number])).status_code == 404
     login(client, bj.lawyer.user)
@@ -480,8 +493,8 @@ def test_a_station_in_another_district_is_served_by_a_province_wide_lawyer(world
     station = make_station(region_code="530102")  # 五华区: the Panlong lawyer does not serve it
     yunnan = make_lawyer(regions=["53"])
     case = make_case(station, state=Case.State.ACCEPTED)
-    assert [s.lawyer for s in assignment.suggest(case)] == [yunnan]
-    assert km.lawyer not in [s.lawyer for s in assignment.suggest(case)]
+    assert [s.lawyer for s in offers.suggest(case)] == [yunnan]
+    assert km.lawyer not in [s.lawyer for s in offers.suggest(case)]
 
 
 @pytest.mark.django_db
@@ -501,13 +514,13 @@ def test_the_assign_page_of_a_case_not_yet_accepted_sends_the_coordinator_back(c
 def handed_over_case(bj, old, new):
     """An injury case the old lawyer worked and wrote a note on, then reassigned to new."""
     case = accepted_case(bj, worker={"name": "周建华", "phone": "+8613912340001"})
-    assignment.assign_case(case, old, bj.coordinator)
-    assignment.accept_case(case, old.user)
+    assign(case, old, bj.coordinator)
+    accept(case, old.user)
     CaseEvent.objects.create(
         case=case, actor=old.user, kind="note", note="已电话联系劳动者，约好周三面谈。"
     )
     CaseEvent.objects.create(case=case, actor=bj.coordinator, kind="note", note="协调员备注")
-    assignment.reassign_case(case, new, bj.coordinator, reason="原律师长期出差")
+    reassign(case, new, bj.coordinator, reason="原律师长期出差")
     CaseEvent.objects.create(case=case, actor=new.user, kind="note", note="新律师的备注")
     return case
 
@@ -544,8 +557,8 @@ def test_only_the_lawyer_it_was_taken_from_gets_the_notes_page(client, world):
         assert client.get(url).status_code == 404, user
         assert case.number not in client.get(reverse("cases:handed_over")).content.decode()
     # Given back to the old lawyer, the case is theirs again: the notes page gives way.
-    assignment.accept_case(case, new.user)
-    assignment.reassign_case(case, old, bj.coordinator, reason="出差结束")
+    accept(case, new.user)
+    reassign(case, old, bj.coordinator, reason="出差结束")
     login(client, old.user)
     assert client.get(url).status_code == 404
     assert client.get(case.get_absolute_url()).status_code == 200
@@ -556,9 +569,9 @@ def test_the_router_never_offers_a_case_back_to_the_lawyer_it_was_taken_from(wor
     bj = world.beijing
     old, new = bj.lawyer, make_lawyer()
     case = handed_over_case(bj, old, new)
-    assert old not in [s.lawyer for s in assignment.suggest(case)]
+    assert old not in [s.lawyer for s in offers.suggest(case)]
     # The new lawyer declines: the router looks further, but not back to the old one.
-    assignment.decline_case(case, new.user, reason="利益冲突")
+    decline(case, new.user, reason="利益冲突")
     case.refresh_from_db()
     assert case.lawyer != old
     assert case.assignments.filter(lawyer=old).values_list("status", flat=True).get() == "replaced"
@@ -582,8 +595,8 @@ def test_an_old_notice_about_a_case_no_longer_theirs_does_not_lead_to_a_404(
     # One who declined and never worked the case: back to the list, with a word.
     declined = accepted_case(bj)
     with django_capture_on_commit_callbacks(execute=True):
-        assignment.assign_case(declined, new, bj.coordinator)
-        assignment.decline_case(declined, new.user, reason="出差")
+        assign(declined, new, bj.coordinator)
+        decline(declined, new.user, reason="出差")
     login(client, new.user)
     notice = Notification.objects.filter(user=new.user, case=declined).first()
     url = reverse("cases:notification_read", args=[notice.pk])

@@ -1,21 +1,17 @@
 """Station lists, the case page and its sub-pages; 404 for everything outside scope."""
 
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from cases import attachments
 from cases.models import Case, CaseEvent
-from tests.helpers import login, make_case, make_station, make_volunteer
+from tests.helpers import login, make_case, make_station, make_volunteer, png_upload
 
 
 def png(name="伤情照片.png"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    return png_upload(name)
 
 
 def with_attachment(case, user):
@@ -236,7 +232,10 @@ def test_downloading_an_attachment_checks_permission_and_is_audited(client, worl
     assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     event = CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.DOWNLOAD).get()
-    assert event.actor == bj.coordinator and event.data == {"attachment": attachment.pk}
+    assert event.actor == bj.coordinator and event.data == {
+        "attachment": attachment.pk,
+        "name": attachment.original_name,
+    }
 
 
 @pytest.mark.django_db
@@ -287,10 +286,10 @@ def test_the_evidence_checklist_is_editable_and_each_change_is_audited(client, w
     case.refresh_from_db()
     assert case.evidence["pay_records"] and case.evidence["attendance"]
     assert not case.evidence["chat_records"] and "not_an_item" not in case.evidence
-    event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.NOTE)
+    event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.EVIDENCE)
     assert event.data == {"evidence": {"pay_records": True, "attendance": True}}
     client.post(url, {"collected": ["pay_records", "attendance"]})  # nothing changed
-    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.NOTE).count() == 1
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.EVIDENCE).count() == 1
 
 
 @pytest.mark.django_db

@@ -13,7 +13,9 @@ import pytest
 import time_machine
 from django.db import connection
 
+from cases.documents import fill
 from cases.documents import generate as documents
+from cases.documents import rules as document_rules
 from cases.intake import recent_access_code
 from cases.models import Case, CaseEvent, Document, Party
 from lawyers.models import ClaimType
@@ -238,7 +240,7 @@ def test_closing_report_has_timeline_outcome_and_amount_recovered(world):
     ],
 )
 def test_amounts_are_written_in_chinese_capitals(amount, words):
-    assert documents.rmb_upper(Decimal(amount)) == words
+    assert fill.rmb_upper(Decimal(amount)) == words
 
 
 # --- fonts ---------------------------------------------------------------------------------
@@ -370,7 +372,7 @@ def test_the_session_code_prints_only_within_30_minutes_of_intake(world):
 
 def test_a_volunteer_may_generate_the_receipt_and_legal_aid_application_only(world):
     case = make_case(world.beijing.station, world.beijing.volunteer)
-    assert documents.available_kinds(case, world.beijing.volunteer) == [
+    assert document_rules.available_kinds(case, world.beijing.volunteer) == [
         Kind.RECEIPT,
         Kind.LEGALAID_APPLICATION,
     ]
@@ -378,7 +380,7 @@ def test_a_volunteer_may_generate_the_receipt_and_legal_aid_application_only(wor
 
 def test_no_arbitration_application_or_power_of_attorney_before_a_lawyer_is_assigned(world):
     case = make_case(world.beijing.station, world.beijing.volunteer, state=Case.State.ACCEPTED)
-    kinds = documents.available_kinds(case, world.beijing.coordinator)
+    kinds = document_rules.available_kinds(case, world.beijing.coordinator)
     assert Kind.ARBITRATION_APPLICATION not in kinds
     assert Kind.POWER_OF_ATTORNEY not in kinds
     assert Kind.INJURY_APPLICATION in kinds  # an accepted injury claim
@@ -386,7 +388,7 @@ def test_no_arbitration_application_or_power_of_attorney_before_a_lawyer_is_assi
 
 def test_the_assigned_lawyer_gets_the_legal_papers_but_not_the_receipt(world):
     case = lawyer_case(world)
-    assert documents.available_kinds(case, world.beijing.lawyer.user) == [
+    assert document_rules.available_kinds(case, world.beijing.lawyer.user) == [
         Kind.LEGALAID_APPLICATION,
         Kind.INJURY_APPLICATION,
         Kind.ARBITRATION_APPLICATION,
@@ -396,7 +398,9 @@ def test_the_assigned_lawyer_gets_the_legal_papers_but_not_the_receipt(world):
 
 def test_no_injury_application_for_a_wage_claim(world):
     case = lawyer_case(world, claims=[ClaimType.WAGE])
-    assert Kind.INJURY_APPLICATION not in documents.available_kinds(case, world.beijing.coordinator)
+    assert Kind.INJURY_APPLICATION not in document_rules.available_kinds(
+        case, world.beijing.coordinator
+    )
 
 
 def test_the_closing_report_is_for_resolved_and_referred_cases_only(world):
@@ -404,23 +408,25 @@ def test_the_closing_report_is_for_resolved_and_referred_cases_only(world):
     resolved = lawyer_case(world, state=Case.State.RESOLVED)
     referred = make_case(world.beijing.station, world.beijing.volunteer, state=Case.State.REFERRED)
     working = lawyer_case(world)
-    assert Kind.CLOSING_REPORT in documents.available_kinds(resolved, coordinator)
-    assert Kind.CLOSING_REPORT in documents.available_kinds(referred, coordinator)
-    assert Kind.CLOSING_REPORT not in documents.available_kinds(working, coordinator)
-    assert Kind.CLOSING_REPORT not in documents.available_kinds(resolved, world.beijing.volunteer)
-    assert Kind.INJURY_APPLICATION not in documents.available_kinds(referred, coordinator)
+    assert Kind.CLOSING_REPORT in document_rules.available_kinds(resolved, coordinator)
+    assert Kind.CLOSING_REPORT in document_rules.available_kinds(referred, coordinator)
+    assert Kind.CLOSING_REPORT not in document_rules.available_kinds(working, coordinator)
+    assert Kind.CLOSING_REPORT not in document_rules.available_kinds(
+        resolved, world.beijing.volunteer
+    )
+    assert Kind.INJURY_APPLICATION not in document_rules.available_kinds(referred, coordinator)
 
 
 def test_nothing_may_be_generated_by_someone_outside_the_case(world):
     case = lawyer_case(world, state=Case.State.RESOLVED)
     for outsider in (world.kunming.coordinator, world.kunming.volunteer, world.kunming.lawyer.user):
-        assert documents.available_kinds(case, outsider) == []
+        assert document_rules.available_kinds(case, outsider) == []
     with pytest.raises(documents.DocumentRefused):
         documents.generate(case, Kind.CLOSING_REPORT, world.kunming.coordinator)
 
 
 def test_the_closing_report_satisfies_the_close_transition_condition(world):
-    from cases.models import has_closing_report
+    from cases.models.case import has_closing_report
 
     case = lawyer_case(world, state=Case.State.RESOLVED)
     assert not has_closing_report(case)

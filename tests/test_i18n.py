@@ -22,9 +22,17 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases.models import Case
-from cases.routing import assignment
-from cases.status import lookup as status
-from tests.helpers import login, make_case, make_case_with_code, make_consent, make_lawyer
+from cases.status import page
+from tests.helpers import (
+    accept,
+    assign,
+    login,
+    make_case,
+    make_case_with_code,
+    make_consent,
+    make_lawyer,
+    reassign,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EN_PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -271,9 +279,9 @@ def test_lawyer_queue_reads_in_english(english, world, clock):
 def test_a_reassigned_lawyers_notes_read_in_english(english, world, clock):
     bj = world.beijing
     case = make_case(bj.station, bj.volunteer, state=Case.State.ACCEPTED)
-    assignment.assign_case(case, bj.lawyer, bj.coordinator)
-    assignment.accept_case(case, bj.lawyer.user)
-    assignment.reassign_case(case, make_lawyer(), bj.coordinator, reason="出差")
+    assign(case, bj.lawyer, bj.coordinator)
+    accept(case, bj.lawyer.user)
+    reassign(case, make_lawyer(), bj.coordinator, reason="出差")
     login(english, bj.lawyer.user)
     data = case_data(case) + world_data(world) + region_names()
     response = english.get(reverse("cases:handed_over"))
@@ -292,7 +300,7 @@ def test_a_notice_reads_in_the_language_of_whoever_opens_it(
     case = make_case(bj.station, bj.volunteer, state=Case.State.ACCEPTED)
     with django_capture_on_commit_callbacks(execute=True):
         with translation.override("en"):
-            assignment.assign_case(case, bj.lawyer, bj.coordinator)
+            assign(case, bj.lawyer, bj.coordinator)
     login(english, bj.lawyer.user)
     page = visible_text(english.get(reverse("cases:notifications")))
     assert f"New case awaiting your reply: {case.number}" in page
@@ -354,12 +362,12 @@ def test_wording_remembered_per_language_follows_the_active_language():
     # language must never hand back what was remembered for the other.
     day = datetime.date(2026, 11, 26)
     for _round in range(2):
-        assert status.claims_words("injury wage") == "工伤、欠薪"
-        assert status.date_words(day) == "2026年11月26日"
+        assert page.claims_words("injury wage") == "工伤、欠薪"
+        assert page.date_words(day) == "2026年11月26日"
         with translation.override("en"):
-            assert status.claims_words("injury wage") == "Work injury, Unpaid wages"
-            assert status.date_words(day) == "Nov. 26, 2026"
-        assert status.claims_words.in_language("en", "injury") == "Work injury"
+            assert page.claims_words("injury wage") == "Work injury, Unpaid wages"
+            assert page.date_words(day) == "Nov. 26, 2026"
+        assert page.claims_words.in_language("en", "injury") == "Work injury"
 
 
 # --- the catalogue -------------------------------------------------------------------------
@@ -374,7 +382,10 @@ def _msgids(po_path: Path) -> dict[str, list[str]]:
 
     def flush():
         if current and current.get("msgid"):
-            entries[current["msgid"]] = current["msgstr"]
+            # A msgid with a context is looked up as "context\x04msgid" (what pgettext does).
+            context = current.get("msgctxt")
+            key = f"{context}\x04{current['msgid']}" if context else current["msgid"]
+            entries[key] = current["msgstr"]
 
     for line in po_path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
@@ -395,8 +406,8 @@ def _msgids(po_path: Path) -> dict[str, list[str]]:
             value = unquote(m.group(2))
             if key.startswith("msgstr"):
                 current["msgstr"].append(value)
-            elif key == "msgid":
-                current["msgid"] = value
+            elif key in ("msgid", "msgctxt"):
+                current[key] = value
             continue
         if line.startswith('"') and key:
             if key.startswith("msgstr"):

@@ -135,6 +135,8 @@ def test_a_province_coordinator_also_hears_about_the_district(case_with_award):
 def test_the_sweep_reads_only_due_deadlines_with_few_queries(
     case_with_award, world, django_assert_max_num_queries
 ):
+    world.beijing.lawyer.capacity = 30  # every case below is theirs
+    world.beijing.lawyer.save()
     for _i in range(5):
         other = make_case(
             world.beijing.station,
@@ -335,12 +337,11 @@ def test_a_second_sweep_reads_nothing_it_already_sent(
 
 
 def test_a_newly_assigned_lawyer_hears_of_a_deadline_already_reminded(case_with_award, world):
-    from cases.routing.assignment import reassign_case
-    from tests.helpers import make_lawyer
+    from tests.helpers import make_lawyer, reassign
 
     reminders.sweep(TODAY)
     other = make_lawyer(regions=["110105"], email="other@example.com")
-    reassign_case(case_with_award, other, world.beijing.coordinator, reason="原律师出差")
+    reassign(case_with_award, other, world.beijing.coordinator, reason="原律师出差")
     assert reminders.sweep(TODAY) == {"in_app": 1, "email": 1, "sms": 1}
     assert mail.outbox[-1].to == ["other@example.com"]
     assert reminder_notes().filter(user=other.user).count() == 1
@@ -350,6 +351,7 @@ def test_a_newly_assigned_lawyer_hears_of_a_deadline_already_reminded(case_with_
 
 def test_a_pilot_deadline_reminder_says_it_is_not_settled_law(world):
     world.beijing.lawyer.email = "lawyer@example.com"
+    world.beijing.lawyer.specialties.append("occupational")
     world.beijing.lawyer.save()
     case = make_case(
         world.beijing.station,

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import Case, Deadline, SmsMessage, StatusChallenge, StatusLookup
-from cases.status import lookup as status
+from cases.status import lookup, session
 from tests.helpers import make_case, make_case_with_code
 
 PHONE = "+8613912345678"
@@ -133,7 +133,7 @@ def test_the_log_never_holds_the_raw_number_or_address(client, ask, world):
     enter(client, "000000", REMOTE_ADDR="203.0.113.7")
     for row in StatusLookup.objects.values("phone_hash", "ip_hash"):
         assert "13912345678" not in str(row) and "203.0.113.7" not in str(row)
-        assert row["phone_hash"] == status.phone_hash(PHONE)
+        assert row["phone_hash"] == lookup.phone_hash(PHONE)
     assert "13912345678" not in str(list(StatusChallenge.objects.values()))
 
 
@@ -155,9 +155,9 @@ def test_a_code_works_once(client, ask, world):
     code = sms_code()
     assert enter(client, code)["Location"] == reverse("status:cases")
     client.post(reverse("status:logout"))
-    session = client.session  # back at step 2 with the same, already used, code
-    status.start_pending(session, PHONE)
-    session.save()
+    django_session = client.session  # back at step 2 with the same, already used, code
+    session.start_pending(django_session, PHONE)
+    django_session.save()
     assert "验证码已过期" in enter(client, code).content.decode()
 
 
@@ -435,14 +435,14 @@ def test_wrong_codes_sent_at_once_never_get_more_than_five_tries():
 
     world = make_world()
     make_case(world.beijing.station, worker={"phone": PHONE})
-    status.request_code(PHONE, "192.0.2.1")
+    lookup.request_code(PHONE, "192.0.2.1")
     results, barrier = [], threading.Barrier(8)
 
     def guess(n):
         try:
             barrier.wait()
-            status.verify(PHONE, f"{n:06d}", f"192.0.2.{n + 10}")
-        except status.Refused as refusal:
+            lookup.verify(PHONE, f"{n:06d}", f"192.0.2.{n + 10}")
+        except lookup.Refused as refusal:
             results.append(refusal.message)
         except Exception as exc:  # noqa: BLE001 — SQLite's writer lock may refuse one
             results.append(type(exc).__name__)
@@ -458,9 +458,9 @@ def test_wrong_codes_sent_at_once_never_get_more_than_five_tries():
     for thread in threads:
         thread.join()
     challenge = StatusChallenge.objects.get()
-    assert challenge.failed_attempts <= status.MAX_ATTEMPTS
+    assert challenge.failed_attempts <= lookup.MAX_ATTEMPTS
     if connection.vendor != "sqlite":
-        assert challenge.failed_attempts == status.MAX_ATTEMPTS
+        assert challenge.failed_attempts == lookup.MAX_ATTEMPTS
         assert any("锁定" in r for r in results)
     assert not StatusLookup.objects.filter(outcome__in=["code_ok", "receipt_ok"]).exists()
 
@@ -473,17 +473,17 @@ def test_the_status_cookie_is_signed_and_a_forged_or_altered_one_opens_nothing(c
     other = make_case(world.beijing.station, worker={"phone": OTHER_PHONE})
     ask(PHONE)
     enter(client, sms_code())
-    cookie = client.cookies[status.STATUS_COOKIE]
+    cookie = client.cookies[session.STATUS_COOKIE]
     assert cookie["httponly"] and cookie["path"] == reverse("status:start")
     assert PHONE[3:] not in cookie.value  # only the keyed hash of the number
     genuine = cookie.value
     forged = signing.dumps({"h": "x", "w": [other.worker_id]}, salt="another purpose")
     altered = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
     for value in (forged, altered, "not a cookie"):
-        client.cookies[status.STATUS_COOKIE] = value
+        client.cookies[session.STATUS_COOKIE] = value
         response = client.get(reverse("status:cases"))
         assert response.status_code == 302 and response["Location"] == reverse("status:start")
-    client.cookies[status.STATUS_COOKIE] = genuine
+    client.cookies[session.STATUS_COOKIE] = genuine
     assert client.get(reverse("status:cases")).status_code == 200
 
 
@@ -493,5 +493,5 @@ def test_exiting_deletes_the_status_cookie(client, ask, world):
     ask(PHONE)
     enter(client, sms_code())
     response = client.post(reverse("status:logout"))
-    assert response.cookies[status.STATUS_COOKIE].value == ""
-    assert response.cookies[status.STATUS_COOKIE]["max-age"] == 0
+    assert response.cookies[session.STATUS_COOKIE].value == ""
+    assert response.cookies[session.STATUS_COOKIE]["max-age"] == 0

@@ -113,9 +113,9 @@ def test_each_notification_is_sent_once_even_if_the_handler_runs_twice(world, co
     )
     assert len(worker_sms()) == 1
     event = CaseEvent.objects.select_related("case__worker", "case__lawyer").get(pk=event.pk)
-    committed(notify.worker_notices, event)
-    committed(notify.worker_notices, event)
-    committed(notify.send_transition_notices, event.pk)
+    committed(notify.worker_notice, event, "case_accepted")
+    committed(notify.worker_notice, event, "case_accepted")
+    committed(notify.transition_done, event.pk, "case_accepted")
     [message] = worker_sms()
     assert message.dedupe_key == f"event:{event.pk}:worker"
 

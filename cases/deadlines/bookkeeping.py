@@ -1,26 +1,33 @@
 """Deadline bookkeeping on cases: creates and recomputes Deadline rows when
 milestones are recorded or transitions happen. The arithmetic itself is pure and
-lives in cases/deadlines.py; this module is the ORM side.
+lives in `cases.deadlines.rules`; this module is the ORM side, and the only writer of
+Deadline rows (the reminder sweep writes Reminder rows, never deadlines).
 
 Deadlines that hang on a milestone are unique per (case, rule, milestone) and are
 recomputed in place when the milestone changes. Deadlines started by a transition
 (legalaid.assignment, the two SLAs) have no milestone; the database treats NULL
 milestones as distinct, so the constraint `deadline_one_open_per_rule_without_milestone`
 allows at most one *open* such row per case and rule, and this module closes the old
-row before it opens a new one (reassign). The case row is already locked by the
-transition's conditional UPDATE, so two transitions cannot interleave here.
+row before it opens a new one (reassign). The case row is locked by the transition
+(`cases.workflow.apply_transition`), so two transitions cannot interleave here.
+
+Every write here refuses an archived case (`permissions.ensure_editable`), whoever
+calls it.
 """
 
 import datetime
 
 from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import claims
+from cases import claims, events
 from cases.deadlines import rules
 from cases.deadlines.workdays import Calendar, load_calendar
+from cases.models import CaseEvent, Deadline, Milestone
+from cases.permissions import ensure_editable
 
 # Reasons stored on deadlines closed by a transition.
 TRANSITION_CLOSE = {
@@ -34,12 +41,6 @@ TRANSITION_MISSED = {
     "withdraw": gettext_lazy("劳动者撤回求助时已届满，仍未办理"),
     "close": gettext_lazy("案件归档时已届满，仍未办理"),
 }
-
-
-def _models():
-    from cases import models
-
-    return models
 
 
 # ---------------------------------------------------------------------------
@@ -70,7 +71,6 @@ def compute_for(deadline, calendar: Calendar) -> rules.Result:
 
 
 def _unsaved_deadline(case, rule, trigger_date, calendar, milestone=None):
-    Deadline = _models().Deadline
     deadline = Deadline(
         case=case,
         milestone=milestone,
@@ -88,17 +88,11 @@ def _new_deadline(case, rule, trigger_date, calendar, milestone=None):
     return deadline
 
 
-def _event(case, user, kind, note="", data=None):
-    CaseEvent = _models().CaseEvent
-    return CaseEvent.objects.create(case=case, actor=user, kind=kind, note=note, data=data or {})
-
-
 # ---------------------------------------------------------------------------
 # Transitions and intake (called inside their transactions)
 
 
 def _close_open(case, codes, status, reason):
-    Deadline = _models().Deadline
     reason = str(reason)
     return Deadline.objects.filter(case=case, rule__in=codes, status=Deadline.Status.OPEN).update(
         status=status, reason=reason, closed_at=timezone.now(), updated_at=timezone.now()
@@ -108,7 +102,6 @@ def _close_open(case, codes, status, reason):
 def _close_by_due(deadlines, day, *, overdue, in_time) -> None:
     """Close the open ones of `deadlines`: those due before `day` with the `overdue`
     (status, reason), the others with `in_time`."""
-    Deadline = _models().Deadline
     still_open = deadlines.filter(status=Deadline.Status.OPEN)
     now = timezone.now()
     for (status, reason), part in (
@@ -120,60 +113,67 @@ def _close_by_due(deadlines, day, *, overdue, in_time) -> None:
 
 def open_transition_deadline(case, code: str, trigger_date: datetime.date, calendar=None):
     """Open the milestone-less deadline `code`, closing an older open one first."""
-    Deadline = _models().Deadline
     calendar = calendar or load_calendar()
     _close_open(case, [code], Deadline.Status.DONE, _("已由新的期限取代"))
     return _new_deadline(case, rules.get_rule(code), trigger_date, calendar)
 
 
-def after_transition(case, name, event, user) -> None:
-    """Called inside the transition's transaction by cases.workflow."""
-    Deadline = _models().Deadline
-    today = timezone.localdate(event.at) if event.at else timezone.localdate()
-    if name == "accept_for_aid":
-        # 法律援助法 43 I: assign within 3 days of deciding to give aid.
-        open_transition_deadline(case, "legalaid.assignment", today)
-    elif name == "assign":
-        _close_open(case, ["legalaid.assignment"], Deadline.Status.DONE, _("已指派律师"))
-        open_transition_deadline(case, "sla.lawyer_accept", today)
-    elif name == "reassign":
-        _close_open(case, ["sla.first_contact"], Deadline.Status.WAIVED, _("案件已改派"))
-        open_transition_deadline(case, "sla.lawyer_accept", today)
-    elif name == "accept":
-        _close_open(case, ["sla.lawyer_accept"], Deadline.Status.DONE, _("律师已接案"))
-        open_transition_deadline(case, "sla.first_contact", today)
-    elif name == "decline":
-        _close_open(
-            case, ["sla.lawyer_accept"], Deadline.Status.DONE, str(TRANSITION_CLOSE["decline"])
-        )
-    elif name == "expire":
-        _close_open(
-            case, ["sla.lawyer_accept"], Deadline.Status.MISSED, str(TRANSITION_CLOSE["expire"])
-        )
-    elif name in ("withdraw", "close"):
-        _close_by_due(
-            Deadline.objects.filter(case=case),
-            today,
-            overdue=(Deadline.Status.MISSED, TRANSITION_MISSED[name]),
-            in_time=(Deadline.Status.WAIVED, TRANSITION_CLOSE[name]),
-        )
-        if name == "withdraw":
-            # Withdrawn while assigned: the offer the lawyer has not answered yet is
-            # settled here, the one place every withdrawal passes through (the
-            # routing module only sees assign/accept/decline/expire/reassign).
-            Assignment = _models().Assignment
-            Assignment.objects.filter(case=case, status=Assignment.Status.PENDING).update(
-                status=Assignment.Status.WITHDRAWN,
-                responded_at=timezone.now(),
-                reason=case.outcome_note or event.note or _("劳动者撤回求助"),
-            )
-    elif name == "resolve":
-        # The lawyer's service levels end with the case; statutory ones (an appeal, say) stay.
-        _close_open(
-            case, ["sla.lawyer_accept", "sla.first_contact"], Deadline.Status.DONE, _("案件已办结")
-        )
+# Effects of transitions on the clocks; cases.workflow runs them inside the transaction.
+# The lawyer's acceptance window (sla.lawyer_accept) is opened and closed here only.
+
+ACCEPT_RULE = "sla.lawyer_accept"
+SLA_RULES = ["sla.lawyer_accept", "sla.first_contact"]
 
 
+def _day(step) -> datetime.date:
+    return timezone.localdate(step.event.at)
+
+
+def open_assignment_clock(step) -> None:
+    """accept_for_aid: 法律援助法 43 I, assign within 3 days of deciding to give aid."""
+    open_transition_deadline(step.case, "legalaid.assignment", _day(step))
+
+
+def open_acceptance_window(step) -> None:
+    """assign and reassign: the lawyer answers within the acceptance window."""
+    if step.name == "assign":
+        _close_open(step.case, ["legalaid.assignment"], Deadline.Status.DONE, _("已指派律师"))
+    else:
+        _close_open(step.case, ["sla.first_contact"], Deadline.Status.WAIVED, _("案件已改派"))
+    open_transition_deadline(step.case, ACCEPT_RULE, _day(step))
+
+
+def close_acceptance_window(step) -> None:
+    """accept, decline, expire: the lawyer answered (or did not, in time)."""
+    if step.name == "accept":
+        _close_open(step.case, [ACCEPT_RULE], Deadline.Status.DONE, _("律师已接案"))
+        open_transition_deadline(step.case, "sla.first_contact", _day(step))
+    elif step.name == "decline":
+        _close_open(step.case, [ACCEPT_RULE], Deadline.Status.DONE, TRANSITION_CLOSE["decline"])
+    else:
+        _close_open(step.case, [ACCEPT_RULE], Deadline.Status.MISSED, TRANSITION_CLOSE["expire"])
+
+
+def end_service_levels(step) -> None:
+    """resolve: the lawyer's service levels end; statutory deadlines (an appeal) run on."""
+    _close_open(step.case, SLA_RULES, Deadline.Status.DONE, _("案件已办结"))
+
+
+def settle_all(step) -> None:
+    """close and withdraw: what is overdue was missed, the rest is waived."""
+    _close_by_due(
+        Deadline.objects.filter(case=step.case),
+        _day(step),
+        overdue=(Deadline.Status.MISSED, TRANSITION_MISSED[step.name]),
+        in_time=(Deadline.Status.WAIVED, TRANSITION_CLOSE[step.name]),
+    )
+
+
+def acceptance_overdue(case, today: datetime.date) -> bool:
+    """The open acceptance window of the case's current offer has passed."""
+    return Deadline.objects.filter(
+        case=case, rule=ACCEPT_RULE, status=Deadline.Status.OPEN, due_date__lt=today
+    ).exists()
 
 
 def after_intake(case, user) -> None:
@@ -185,7 +185,6 @@ def after_intake(case, user) -> None:
     """
     if not case.incident_date or not (claims.ACCIDENT & set(case.claim_list)):
         return
-    Milestone = _models().Milestone
     milestone = Milestone.objects.create(
         case=case,
         kind=Milestone.Kind.ACCIDENT,
@@ -197,7 +196,7 @@ def after_intake(case, user) -> None:
     # them in one statement (sync_milestone would look for existing ones, then insert
     # one by one: the intake POST's query count, issue 4 of the speed work).
     calendar = load_calendar()
-    _models().Deadline.objects.bulk_create(
+    Deadline.objects.bulk_create(
         [
             _unsaved_deadline(case, rule, milestone.date, calendar, milestone=milestone)
             for rule in rules.rules_for_trigger(milestone.kind, case.claim_list)
@@ -211,7 +210,6 @@ def after_intake(case, user) -> None:
 
 def sync_milestone(milestone, calendar: Calendar) -> list:
     """Create the deadlines a milestone starts, and recompute the open ones it already has."""
-    Deadline = _models().Deadline
     case = milestone.case
     existing = {d.rule: d for d in Deadline.objects.filter(milestone=milestone)}
     out = []
@@ -230,19 +228,22 @@ def sync_milestone(milestone, calendar: Calendar) -> list:
 
 def record_milestone(case, kind, date, user, note="") -> object:
     """A new dated milestone on the case, with the deadlines it starts."""
-    models = _models()
+    ensure_editable(case)
     with transaction.atomic():
-        milestone = models.Milestone.objects.create(
+        milestone = Milestone.objects.create(
             case=case, kind=kind, date=date, note=note, recorded_by=user
         )
         created = sync_milestone(milestone, load_calendar())
         _settle_fulfilled(milestone)
-        _event(
+        events.record(
             case,
-            user,
-            models.CaseEvent.Kind.MILESTONE,
-            note=f"{milestone.get_kind_display()} {date.isoformat()}",
-            data={"milestone": milestone.pk, "deadlines": [d.rule for d in created]},
+            CaseEvent.Kind.MILESTONE,
+            actor=user,
+            note=note,
+            milestone=milestone.pk,
+            kind=kind,
+            date=date.isoformat(),
+            deadlines=[d.rule for d in created],
         )
     return milestone
 
@@ -250,7 +251,6 @@ def record_milestone(case, kind, date, user, note="") -> object:
 def _settle_fulfilled(milestone) -> None:
     """The deadlines this milestone was the act for (rules.FULFILLED_BY) are settled:
     done if it came in time, missed if it came after the due date."""
-    Deadline = _models().Deadline
     words = {"date": milestone.date.isoformat(), "what": milestone.get_kind_display()}
     _close_by_due(
         Deadline.objects.filter(
@@ -264,24 +264,22 @@ def _settle_fulfilled(milestone) -> None:
 
 def update_milestone(milestone, *, date, note, user) -> object:
     """Correct a milestone; its open deadlines are recomputed."""
-    models = _models()
+    ensure_editable(milestone.case)
     with transaction.atomic():
         old = milestone.date
         milestone.date = date
         milestone.note = note
         milestone.save(update_fields=["date", "note", "updated_at"])
         sync_milestone(milestone, load_calendar())
-        _event(
+        events.record(
             milestone.case,
-            user,
-            models.CaseEvent.Kind.MILESTONE,
-            note=_("修改%(kind)s：%(old)s → %(new)s")
-            % {
-                "kind": milestone.get_kind_display(),
-                "old": old.isoformat(),
-                "new": date.isoformat(),
-            },
-            data={"milestone": milestone.pk, "old": old.isoformat(), "new": date.isoformat()},
+            CaseEvent.Kind.MILESTONE,
+            actor=user,
+            note=note,
+            milestone=milestone.pk,
+            kind=milestone.kind,
+            old=old.isoformat(),
+            new=date.isoformat(),
         )
     return milestone
 
@@ -295,8 +293,8 @@ class DeadlineClosed(Exception):
 
 
 def _locked_open(deadline):
-    Deadline = _models().Deadline
     fresh = Deadline.objects.select_for_update().select_related("case").get(pk=deadline.pk)
+    ensure_editable(fresh.case)
     if fresh.status != Deadline.Status.OPEN:
         raise DeadlineClosed(_("该期限已处理，请刷新页面。"))
     return fresh
@@ -304,42 +302,41 @@ def _locked_open(deadline):
 
 def close_deadline(deadline, *, status, reason, user):
     """Mark a deadline done, missed or waived, with a reason."""
-    models = _models()
     with transaction.atomic():
         fresh = _locked_open(deadline)
         fresh.status = status
         fresh.reason = reason
         fresh.closed_at = timezone.now()
         fresh.save(update_fields=["status", "reason", "closed_at", "updated_at"])
-        _event(
+        events.record(
             fresh.case,
-            user,
-            models.CaseEvent.Kind.DEADLINE,
-            note=f"{rules.label_of(fresh.rule)} {fresh.get_status_display()}：{reason}",
-            data={"deadline": fresh.pk, "status": status},
+            CaseEvent.Kind.DEADLINE,
+            actor=user,
+            note=reason,
+            deadline=fresh.pk,
+            rule=fresh.rule,
+            status=status,
         )
     return fresh
 
 
 def _change(deadline, user, note, mutate, data):
-    models = _models()
     with transaction.atomic():
         fresh = _locked_open(deadline)
         old_due = fresh.due_date
         mutate(fresh)
         compute_for(fresh, load_calendar())
         fresh.save()
-        _event(
+        events.record(
             fresh.case,
-            user,
-            models.CaseEvent.Kind.DEADLINE,
+            CaseEvent.Kind.DEADLINE,
+            actor=user,
             note=note,
-            data={
-                "deadline": fresh.pk,
-                "old_due": old_due.isoformat(),
-                "new_due": fresh.due_date.isoformat(),
-                **data,
-            },
+            deadline=fresh.pk,
+            rule=fresh.rule,
+            old_due=old_due.isoformat(),
+            new_due=fresh.due_date.isoformat(),
+            **data,
         )
     return fresh
 
@@ -353,7 +350,7 @@ def extend_deadline(deadline, *, user, reason=""):
     def mutate(d):
         d.extended = True
 
-    return _change(deadline, user, _("期限延长：%(r)s") % {"r": reason}, mutate, {"extended": True})
+    return _change(deadline, user, reason, mutate, {"extended": True})
 
 
 def interrupt_deadline(deadline, *, on: datetime.date, user, reason=""):
@@ -374,13 +371,7 @@ def interrupt_deadline(deadline, *, on: datetime.date, user, reason=""):
         d.suspended_days = 0
         d.suspended_since = None
 
-    return _change(
-        deadline,
-        user,
-        _("时效中断，自 %(d)s 重新计算：%(r)s") % {"d": on.isoformat(), "r": reason},
-        mutate,
-        {"interrupted_on": on.isoformat()},
-    )
+    return _change(deadline, user, reason, mutate, {"interrupted_on": on.isoformat()})
 
 
 def suspend_deadline(deadline, *, since: datetime.date, user, reason=""):
@@ -395,13 +386,7 @@ def suspend_deadline(deadline, *, since: datetime.date, user, reason=""):
     def mutate(d):
         d.suspended_since = since
 
-    return _change(
-        deadline,
-        user,
-        _("时效自 %(d)s 起中止：%(r)s") % {"d": since.isoformat(), "r": reason},
-        mutate,
-        {"suspended_since": since.isoformat()},
-    )
+    return _change(deadline, user, reason, mutate, {"suspended_since": since.isoformat()})
 
 
 def resume_deadline(deadline, *, on: datetime.date, user, reason=""):
@@ -432,12 +417,7 @@ def resume_deadline(deadline, *, on: datetime.date, user, reason=""):
                 d.suspended_days += (tail - plain.raw_end).days
 
     return _change(
-        deadline,
-        user,
-        _("时效自 %(d)s 起恢复计算（中止 %(n)s 日）：%(r)s")
-        % {"d": on.isoformat(), "n": paused, "r": reason},
-        mutate,
-        {"resumed_on": on.isoformat(), "paused_days": paused},
+        deadline, user, reason, mutate, {"resumed_on": on.isoformat(), "paused_days": paused}
     )
 
 
@@ -448,10 +428,9 @@ def resume_deadline(deadline, *, on: datetime.date, user, reason=""):
 def recompute_open(queryset, calendar=None) -> int:
     """Recompute open deadlines in `queryset`; returns how many changed. Writes a
     CaseEvent for every due date that moved."""
-    models = _models()
     calendar = calendar or load_calendar()
     changed = 0
-    for deadline in queryset.filter(status=models.Deadline.Status.OPEN).iterator(chunk_size=500):
+    for deadline in queryset.filter(status=Deadline.Status.OPEN).iterator(chunk_size=500):
         before = (
             deadline.due_date,
             deadline.provisional,
@@ -468,8 +447,8 @@ def recompute_open(queryset, calendar=None) -> int:
         if before == after:
             continue
         with transaction.atomic():
-            rows = models.Deadline.objects.filter(
-                pk=deadline.pk, status=models.Deadline.Status.OPEN, due_date=before[0]
+            rows = Deadline.objects.filter(
+                pk=deadline.pk, status=Deadline.Status.OPEN, due_date=before[0]
             ).update(
                 due_date=deadline.due_date,
                 provisional=deadline.provisional,
@@ -478,21 +457,14 @@ def recompute_open(queryset, calendar=None) -> int:
                 updated_at=timezone.now(),
             )
             if rows and before[0] != deadline.due_date:
-                _event(
+                events.record(
                     deadline.case,
-                    None,
-                    models.CaseEvent.Kind.DEADLINE,
-                    note=_("节假日安排更新，%(rule)s 届满日 %(old)s → %(new)s")
-                    % {
-                        "rule": rules.label_of(deadline.rule),
-                        "old": before[0].isoformat(),
-                        "new": deadline.due_date.isoformat(),
-                    },
-                    data={
-                        "deadline": deadline.pk,
-                        "old_due": before[0].isoformat(),
-                        "new_due": deadline.due_date.isoformat(),
-                    },
+                    CaseEvent.Kind.DEADLINE,
+                    deadline=deadline.pk,
+                    rule=deadline.rule,
+                    old_due=before[0].isoformat(),
+                    new_due=deadline.due_date.isoformat(),
+                    recomputed=True,
                 )
         changed += rows
     return changed
@@ -501,9 +473,6 @@ def recompute_open(queryset, calendar=None) -> int:
 def recompute_provisional() -> int:
     """Provisional deadlines, and open ones whose period touches an admin override:
     recomputed with today's schedule (daily task; safe to run twice)."""
-    from django.db.models import Q
-
-    models = _models()
     calendar = load_calendar()
     query = Q(provisional=True)
     this_year = timezone.localdate().year
@@ -512,7 +481,7 @@ def recompute_provisional() -> int:
             # A rest day can only push a due date later, a working day pull it earlier,
             # by at most a couple of weeks: a window around the date covers both.
             query |= Q(trigger_date__lte=day, due_date__gte=day - datetime.timedelta(days=20))
-    return recompute_open(models.Deadline.objects.filter(query), calendar)
+    return recompute_open(Deadline.objects.filter(query), calendar)
 
 
 # ---------------------------------------------------------------------------
@@ -522,10 +491,6 @@ def recompute_provisional() -> int:
 def annotate_next_deadline(queryset):
     """Cases annotated with `next_deadline_due`: the nearest open deadline that binds
     the worker side (None when there is none). The lawyer queue sorts on it."""
-    from django.db.models import Min, Q
-
-    from cases.models import Deadline
-
     return queryset.annotate(
         next_deadline_due=Min(
             "deadlines__due_date",
@@ -534,3 +499,64 @@ def annotate_next_deadline(queryset):
             ),
         )
     )
+
+
+# ---------------------------------------------------------------------------
+# How milestone and deadline events read in the case log
+
+
+def _milestone_text(event) -> str:
+    data = event.data
+    kind = dict(Milestone.Kind.choices).get(data["kind"], data["kind"])
+    if "old" in data:
+        return _("修改%(kind)s：%(old)s → %(new)s") % {
+            "kind": kind,
+            "old": data["old"],
+            "new": data["new"],
+        }
+    return _("记录节点：%(kind)s %(date)s") % {"kind": kind, "date": data["date"]}
+
+
+def _deadline_text(event) -> str:
+    data = event.data
+    words = {"rule": rules.label_of(data["rule"])}
+    if "status" in data:
+        words["status"] = dict(Deadline.Status.choices).get(data["status"], data["status"])
+        return _("%(rule)s：%(status)s") % words
+    words.update(old=data.get("old_due", ""), new=data.get("new_due", ""))
+    if data.get("recomputed"):
+        return _("节假日安排更新，%(rule)s 届满日 %(old)s → %(new)s") % words
+    if data.get("extended"):
+        return _("%(rule)s 按法定期限延长，届满日 %(old)s → %(new)s") % words
+    if "interrupted_on" in data:
+        words["day"] = data["interrupted_on"]
+        return _("%(rule)s 时效中断，自 %(day)s 重新计算，届满日 %(old)s → %(new)s") % words
+    if "suspended_since" in data:
+        words["day"] = data["suspended_since"]
+        return _("%(rule)s 时效自 %(day)s 起中止") % words
+    words.update(day=data["resumed_on"], n=data["paused_days"])
+    return _("%(rule)s 时效自 %(day)s 起恢复计算（中止 %(n)s 日），届满日 %(old)s → %(new)s") % words
+
+
+events.declare(
+    CaseEvent.Kind.MILESTONE,
+    data=("milestone", "kind", "date", "deadlines", "old", "new"),
+    describe=_milestone_text,
+)
+events.declare(
+    CaseEvent.Kind.DEADLINE,
+    data=(
+        "deadline",
+        "rule",
+        "status",
+        "old_due",
+        "new_due",
+        "recomputed",
+        "extended",
+        "interrupted_on",
+        "suspended_since",
+        "resumed_on",
+        "paused_days",
+    ),
+    describe=_deadline_text,
+)

@@ -11,6 +11,7 @@ import datetime
 from django.utils import timezone
 
 from cases.deadlines import rules
+from cases.models import Case, Deadline
 
 
 def _escape(text: str) -> str:
@@ -72,8 +73,6 @@ def build(deadlines, *, calendar_name: str, now=None) -> str:
 
 
 def build_for_lawyer(lawyer, now=None) -> str:
-    from cases.models import Case, Deadline
-
     deadlines = (
         Deadline.objects.filter(
             case__lawyer=lawyer,

@@ -55,17 +55,21 @@ from django.db.models import Case as Switch
 from django.db.models import CharField, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Cast
 from django.template.loader import get_template, render_to_string
-from django.urls import get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
 
 from cases.deadlines import rules
+from cases.links import case_url
 from cases.models import Case, Deadline, Notification, Reminder, SmsMessage
+from cases.notices import sms
 from cases.notices.notify import notice_texts
 from cases.templatetags.deadlines import days_left_label
 from config.i18n import per_language
+from stations.models import Membership
+from stations.regions import scope_q
 
 log = logging.getLogger(__name__)
 
@@ -229,8 +233,6 @@ class CoordinatorIndex:
 
     def for_region(self, region_code: str) -> list[int]:
         if region_code not in self._cache:
-            from stations.models import Membership
-
             self._cache[region_code] = sorted(
                 set(Membership.objects.coordinating(region_code).values_list("user_id", flat=True))
             )
@@ -298,16 +300,6 @@ rule_label = per_language(rules.label_of)
 left_label = per_language(lambda days: str(days_left_label(days)))
 
 
-def case_url(number: str) -> str:
-    """reverse("cases:detail") without resolving the pattern once per reminder."""
-    return _case_url_pattern(get_urlconf()).replace("__number__", number)
-
-
-@functools.lru_cache(maxsize=8)
-def _case_url_pattern(urlconf) -> str:
-    return reverse("cases:detail", args=["__number__"])
-
-
 def message_for(due, today) -> str:
     """The one-line reminder text (in-app, email subject, digest line)."""
     left = left_label((due.due_date - today).days)
@@ -320,7 +312,7 @@ def message_for(due, today) -> str:
     if due.provisional:
         text += _("（暂定）")
     if due.rule in rules.PILOT_RULES:
-        text += str(rules.PILOT_NOTICE).join("（）")
+        text += _("（%(notice)s）") % {"notice": rules.PILOT_NOTICE}
     return text
 
 
@@ -368,8 +360,6 @@ def sweep(today: datetime.date | None = None) -> dict:
 
 def deliver_sms(dedupe_keys: list[str]) -> int:
     """Task: hand the sweep's queued SMS to the gateway (cases.sms.deliver is idempotent)."""
-    from cases.notices import sms
-
     ids = SmsMessage.objects.filter(
         dedupe_key__in=dedupe_keys, status=SmsMessage.Status.QUEUED
     ).values_list("pk", flat=True)
@@ -379,8 +369,6 @@ def deliver_sms(dedupe_keys: list[str]) -> int:
 
 
 def _claim_and_send(planned: dict, lawyers: list, today, template, mail) -> dict:
-    from cases.notices import sms
-
     counts = defaultdict(int)
     with transaction.atomic():
         claimed = claim(planned.keys())
@@ -406,7 +394,7 @@ def _claim_and_send(planned: dict, lawyers: list, today, template, mail) -> dict
                         case_id=due.case_id,
                         message=texts[deadline_pk][settings.LANGUAGE_CODE],
                         translations=texts[deadline_pk],
-                        url=case_url(due.number) + "#deadlines-panel",
+                        url=case_url("cases:detail", due.number) + "#deadlines-panel",
                         dedupe_key=dedupe[:100],
                     )
                 )
@@ -436,7 +424,7 @@ def _claim_and_send(planned: dict, lawyers: list, today, template, mail) -> dict
         if sms_rows:
             SmsMessage.objects.bulk_create(sms_rows, ignore_conflicts=True, batch_size=1000)
             keys = [m.dedupe_key for m in sms_rows]
-            transaction.on_commit(lambda: async_task("cases.deadlines.reminders.deliver_sms", keys))
+            transaction.on_commit(lambda: async_task("cases.tasks.deliver_reminder_sms", keys))
         if emails:
             counts[EMAIL] -= _send_emails(emails, today, template, mail)
     return counts
@@ -457,7 +445,7 @@ def _send_emails(emails: dict, today, template, mail) -> int:
                     "label": rule_label(d.rule),
                     "left": left_label((d.due_date - today).days),
                     "pilot": d.rule in rules.PILOT_RULES,
-                    "url": base_url + case_url(d.number),
+                    "url": base_url + case_url("cases:detail", d.number),
                 }
                 for d in items
                 if d.threshold == threshold
@@ -507,8 +495,6 @@ DIGEST_LIST_LIMIT = 20
 
 def coordinator_scopes():
     """(user, [scope prefixes]) for every active coordinator or union admin."""
-    from stations.models import Membership
-
     scopes = defaultdict(set)
     users = {}
     for m in Membership.objects.filter(
@@ -525,8 +511,6 @@ def region_overview(scopes, today: datetime.date, limit: int = DIGEST_LIST_LIMIT
     """The open worker-side deadlines in the scopes: overdue (however long ago: each
     still needs marking done or missed), due today, and due in the next 7 days.
     Counts in one query, then at most `limit` rows per non-empty section."""
-    from stations.regions import scope_q
-
     base = Deadline.objects.filter(
         scope_q("case__region_code", scopes),
         status=Deadline.Status.OPEN,

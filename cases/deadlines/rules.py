@@ -75,6 +75,9 @@ class Rule:
     note: str = ""
     # A platform-pilot policy limit, not a statute: configurable, and flagged on screen.
     pilot: bool = False
+    # For a deadline the worker's side must meet: what they must do, in their words
+    # ("申请工伤认定"), for the status page, the SMS and the receipt.
+    worker_action: str = ""
 
     @property
     def period_label(self) -> str:
@@ -123,6 +126,7 @@ RULES: dict[str, Rule] = {
             limitation=True,
             interruptible=False,
             note=_("非因职工本人原因耽误的时间不计入申请期限（记为“中止”）。"),
+            worker_action=_("申请工伤认定"),
         ),
         _rule(
             "injury.decision",
@@ -152,6 +156,7 @@ RULES: dict[str, Rule] = {
             DAYS,
             WORKER,
             _("《工伤保险条例》第二十六条"),
+            worker_action=_("申请再次鉴定"),
         ),
         # 行政复议法 (2023 revision) 第二十条: 60 days from knowing of the act.
         _rule(
@@ -162,6 +167,7 @@ RULES: dict[str, Rule] = {
             DAYS,
             WORKER,
             _("《行政复议法》第二十条第一款"),
+            worker_action=_("申请行政复议"),
         ),
         _rule(
             "admin.lawsuit",
@@ -171,6 +177,7 @@ RULES: dict[str, Rule] = {
             MONTHS,
             WORKER,
             _("《行政诉讼法》第四十六条第一款"),
+            worker_action=_("提起行政诉讼"),
         ),
         _rule(
             "admin.lawsuit_after_reconsideration",
@@ -180,6 +187,7 @@ RULES: dict[str, Rule] = {
             DAYS,
             WORKER,
             _("《行政诉讼法》第四十五条"),
+            worker_action=_("提起行政诉讼"),
         ),
         # The 15 days are in the third paragraph of art. 14 (DESIGN: "14").
         _rule(
@@ -210,6 +218,7 @@ RULES: dict[str, Rule] = {
                 ("knew_infringement", frozenset({"injury", "occupational", "labor"})),
                 ("employment_ended", frozenset({"wage"})),
             ),
+            worker_action=_("申请劳动仲裁"),
         ),
         _rule(
             "labor.arbitration_acceptance",
@@ -238,6 +247,7 @@ RULES: dict[str, Rule] = {
             DAYS,
             WORKER,
             _("《劳动争议调解仲裁法》第四十八条、第五十条"),
+            worker_action=_("向法院起诉"),
         ),
         _rule(
             "labor.set_aside_final_award",
@@ -256,6 +266,7 @@ RULES: dict[str, Rule] = {
             DAYS,
             WORKER,
             _("《民事诉讼法》第一百七十一条"),
+            worker_action=_("提起上诉"),
         ),
         _rule(
             "civil.enforcement",
@@ -269,6 +280,7 @@ RULES: dict[str, Rule] = {
             # so 民法典 194 II's six-month tail after a suspension applies too.
             limitation=True,
             resume_tail_months=6,
+            worker_action=_("申请强制执行"),
         ),
         # Intake records the incident date as the ACCIDENT milestone; for a road
         # accident the worker usually knows the damage and the other party that day,
@@ -286,6 +298,7 @@ RULES: dict[str, Rule] = {
             limitation=True,
             resume_tail_months=6,
             note=_("中断适用第一百九十五条，中止适用第一百九十四条（障碍消除后满六个月届满）。"),
+            worker_action=_("向对方主张赔偿"),
         ),
         _rule(
             "legalaid.decision",
@@ -315,6 +328,7 @@ RULES: dict[str, Rule] = {
             YEARS,
             WORKER,
             _("《劳动保障监察条例》第二十条"),
+            worker_action=_("投诉到劳动监察"),
         ),
         _rule(
             "inspection.investigation",
@@ -350,6 +364,7 @@ RULES: dict[str, Rule] = {
                 "（参照《工伤保险条例》第十七条第一款较短的期限，宁早勿晚），"
                 "管理员可按当地规定调整（OCCUPATIONAL_APPLICATION_DAYS）。"
             ),
+            worker_action=_("申请职业伤害确认"),
         ),
         _rule(
             "sla.lawyer_accept",

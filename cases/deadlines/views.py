@@ -1,8 +1,8 @@
 """Deadline pages: milestones on a case, acting on a deadline, the coordinator's
-deadline board, notifications (the bell) and the lawyer's calendar feed.
+deadline board and the lawyer's calendar feed.
 
-Views parse input, make one call into cases.schedule (or a model), and redirect or
-render. Cases are reached only through get_case_for (404 outside the user's scope).
+Views parse input, make one call into cases.deadlines.bookkeeping, and redirect or
+render. Cases are reached only through cases.permissions (404 outside the user's scope).
 """
 
 import datetime
@@ -14,14 +14,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.deadlines import bookkeeping as schedule
-from cases.deadlines import ics, rules
+from cases.deadlines import bookkeeping, ics, rules
 from cases.deadlines.forms import (
     CloseDeadlineForm,
     ExtendForm,
@@ -29,22 +26,24 @@ from cases.deadlines.forms import (
     MilestoneEditForm,
     MilestoneForm,
 )
-from cases.models import Case, Deadline, Milestone, Notification
-from cases.permissions import get_case_for, may_edit_deadlines
+from cases.models import Deadline, Milestone
+from cases.permissions import (
+    case_or_404,
+    coordinated_cases,
+    get_case_for,
+    is_coordinator,
+    lawyer_of,
+    may_edit_deadlines,
+    require,
+)
 from lawyers.models import Lawyer
-from stations.models import Access
-from stations.regions import scope_q
 
 BOARD_PAGE_SIZE = 30
-NOTIFICATIONS_PAGE_SIZE = 30
 BOARD_DAYS_AHEAD = 14
 
 
 def _editable_case(request, number):
-    case = get_case_for(request.user, number)
-    if not may_edit_deadlines(case, request.user):
-        raise Http404
-    return case
+    return case_or_404(request.user, number, may_edit_deadlines)
 
 
 # ---------------------------------------------------------------------------
@@ -57,7 +56,7 @@ def milestone_add(request, number):
     form = MilestoneForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        milestone = schedule.record_milestone(
+        milestone = bookkeeping.record_milestone(
             case, data["kind"], data["date"], request.user, note=data["note"]
         )
         messages.success(
@@ -82,7 +81,7 @@ def milestone_edit(request, number, pk):
         initial={"date": milestone.date, "note": milestone.note},
     )
     if request.method == "POST" and form.is_valid():
-        schedule.update_milestone(
+        bookkeeping.update_milestone(
             milestone,
             date=form.cleaned_data["date"],
             note=form.cleaned_data["note"],
@@ -162,13 +161,13 @@ def deadline_close(request, number, pk):
     if not form.is_valid():
         return _render_deadline(request, case, deadline, close_form=form)
     try:
-        schedule.close_deadline(
+        bookkeeping.close_deadline(
             deadline,
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],
             user=request.user,
         )
-    except schedule.DeadlineClosed as exc:
+    except bookkeeping.DeadlineClosed as exc:
         messages.warning(request, str(exc))
     else:
         messages.success(request, _("期限已更新。"))
@@ -184,19 +183,19 @@ def deadline_limitation(request, number, pk):
     form = LimitationForm(request.POST, interruptible=deadline.rule in rules.INTERRUPTIBLE_RULES)
     if form.is_valid():
         action = {
-            "interrupt": lambda d, day, r: schedule.interrupt_deadline(
+            "interrupt": lambda d, day, r: bookkeeping.interrupt_deadline(
                 d, on=day, user=request.user, reason=r
             ),
-            "suspend": lambda d, day, r: schedule.suspend_deadline(
+            "suspend": lambda d, day, r: bookkeeping.suspend_deadline(
                 d, since=day, user=request.user, reason=r
             ),
-            "resume": lambda d, day, r: schedule.resume_deadline(
+            "resume": lambda d, day, r: bookkeeping.resume_deadline(
                 d, on=day, user=request.user, reason=r
             ),
         }[form.cleaned_data["action"]]
         try:
             action(deadline, form.cleaned_data["date"], form.cleaned_data["reason"])
-        except schedule.DeadlineClosed as exc:
+        except bookkeeping.DeadlineClosed as exc:
             messages.warning(request, str(exc))
             return redirect(case.get_absolute_url() + "#deadlines-panel")
         except ValueError as exc:
@@ -218,8 +217,8 @@ def deadline_extend(request, number, pk):
     if not form.is_valid():
         return _render_deadline(request, case, deadline, extend_form=form)
     try:
-        schedule.extend_deadline(deadline, user=request.user, reason=form.cleaned_data["reason"])
-    except schedule.DeadlineClosed as exc:
+        bookkeeping.extend_deadline(deadline, user=request.user, reason=form.cleaned_data["reason"])
+    except bookkeeping.DeadlineClosed as exc:
         messages.warning(request, str(exc))
     else:
         messages.success(request, _("已按法定期限延长。"))
@@ -232,9 +231,7 @@ def deadline_extend(request, number, pk):
 
 @login_required
 def deadline_board(request):
-    access = Access.of(request.user)
-    if not access.is_coordinator and not request.user.is_superuser:
-        raise Http404
+    require(is_coordinator, request.user)
     today = timezone.localdate()
     deadlines = (
         Deadline.objects.filter(
@@ -245,8 +242,7 @@ def deadline_board(request):
         .select_related("case__worker", "case__lawyer")
         .order_by("due_date", "pk")
     )
-    if not request.user.is_superuser:
-        deadlines = deadlines.filter(scope_q("case__region_code", access.scopes))
+    deadlines = deadlines.filter(coordinated_cases(request.user, "case__region_code"))
     binds = request.GET.get("binds", "")
     if binds in Deadline.Binds.values:
         deadlines = deadlines.filter(binds=binds)
@@ -282,76 +278,12 @@ def _row(deadline, today):
 
 
 # ---------------------------------------------------------------------------
-# Notifications (the bell)
-
-
-@login_required
-def notifications(request):
-    items = Notification.objects.filter(user=request.user).select_related("case")
-    show = request.GET.get("show", "")
-    if show == "unread":
-        items = items.filter(read_at__isnull=True)
-    page = Paginator(items, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-    lawyer = getattr(request.user, "lawyer", None)
-    return render(
-        request,
-        "cases/notifications.html",
-        {
-            "page": page,
-            "notifications": page.object_list,
-            "show": show,
-            "lawyer": lawyer,
-            "unread": Notification.objects.filter(user=request.user, read_at__isnull=True).count(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def notification_read(request, pk):
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    if (
-        request.POST.get("go")
-        and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()})
-        and notification.url
-    ):
-        return redirect(_still_reachable(request, notification))
-    return redirect("cases:notifications")
-
-
-def _still_reachable(request, notification) -> str:
-    """Where "查看" goes: the notice's page, unless its case has left the user's hands
-    since (declined, reassigned away): then their own notes, or back with a word."""
-    case = notification.case
-    if case is None or Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
-        return notification.url
-    lawyer = getattr(request.user, "lawyer", None)
-    if lawyer is not None and Case.objects.handed_over_by(lawyer).filter(pk=case.pk).exists():
-        return reverse("cases:own_notes", args=[case.number])
-    messages.info(request, _("案件 %(number)s 已不由您办理。") % {"number": case.number})
-    return reverse("cases:notifications")
-
-
-@login_required
-@require_POST
-def notifications_read_all(request):
-    n = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": n})
-    return redirect("cases:notifications")
-
-
-# ---------------------------------------------------------------------------
 # The lawyer's calendar feed
 
 
 @login_required
 def calendar_settings(request):
-    lawyer = getattr(request.user, "lawyer", None)
+    lawyer = lawyer_of(request.user)
     if lawyer is None:
         raise Http404
     if request.method == "POST":

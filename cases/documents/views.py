@@ -17,10 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.documents import generate as documents
+from cases.documents.rules import RULES, may_read
 from cases.intake import recent_access_code
 from cases.models import Document, DocumentBatch
-from cases.permissions import get_case_for
-from stations.models import Access
+from cases.permissions import get_case_for, is_coordinator, require
 
 
 def _case_page(case):
@@ -38,7 +38,7 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 @require_POST
 def document_generate(request, number, kind):
     case = get_case_for(request.user, number)
-    if kind not in documents.RULES:
+    if kind not in RULES:
         raise Http404
     code = None
     if kind == Document.Kind.RECEIPT:
@@ -67,7 +67,7 @@ def document_generate(request, number, kind):
 def document_download(request, number, pk):
     case = get_case_for(request.user, number)
     document = get_object_or_404(Document, case=case, pk=pk)
-    if not documents.may_read(case, document.kind, request.user):
+    if not may_read(case, document.kind, request.user):
         raise Http404
     try:
         handle = document.file.open("rb")
@@ -89,15 +89,10 @@ def document_download(request, number, pk):
 # Closing reports for many cases
 
 
-def _require_coordinator(user):
-    if not (user.is_superuser or Access.of(user).is_coordinator):
-        raise Http404
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def closing_reports(request):
-    _require_coordinator(request.user)
+    require(is_coordinator, request.user)
     # Ids only, and of a sane length: a 30-digit "id" must not reach the database driver.
     selected = {int(v) for v in request.POST.getlist("case") if v.isdigit() and len(v) <= 18}
     if request.method == "POST":
@@ -132,7 +127,7 @@ def _recent_batches(user):
 @login_required
 @never_cache
 def closing_reports_progress(request, pk):
-    _require_coordinator(request.user)
+    require(is_coordinator, request.user)
     batch = get_object_or_404(DocumentBatch, pk=pk, created_by=request.user)
     template = (
         "cases/closing_reports_progress_panel.html"
@@ -145,7 +140,7 @@ def closing_reports_progress(request, pk):
 @login_required
 @require_GET
 def closing_reports_zip(request, pk):
-    _require_coordinator(request.user)
+    require(is_coordinator, request.user)
     batch = get_object_or_404(DocumentBatch, pk=pk, created_by=request.user)
     docs = list(documents.batch_documents(batch, request.user))
     if not docs:

@@ -3,12 +3,32 @@ run changes nothing; `--reset` deletes the demo cases and builds them again.
 
 Demo passwords exist only here and only for the demo accounts."""
 
+import datetime
 import logging
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
+from django_q.conf import Conf
+from django_q.conf import logger as q_logger
+from phonenumber_field.phonenumber import to_python
 
-from cases.models import CaseEvent, ConsentText
+from cases import events, evidence
+from cases.claims import exempt_42_3
+from cases.deadlines import bookkeeping, reminders
+from cases.documents.generate import DocumentError, generate
+from cases.intake import create_case
+from cases.models import (
+    Case,
+    CaseEvent,
+    ConsentText,
+    Deadline,
+    Document,
+    Notification,
+    SmsMessage,
+)
+from cases.workflow import apply_transition
 from lawyers.models import ClaimType, Lawyer, ServiceRegion
 from stations.models import Membership, Service, Station, Union
 
@@ -666,90 +686,44 @@ def _demo_stations():
     return Station.objects.filter(code__in=[s[0] for s in STATIONS])
 
 
+def _coordinator_of(case, users):
+    return users["coordinator" if case.region_code.startswith("11") else "coordinator2"]
+
+
 def _run_path(case, path, users, lawyers):
-    """Walk a demo case through the real write path (and the routing helpers when present)."""
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from cases.workflow import apply_transition
-
-    try:
-        from cases.routing import assignment
-    except ImportError:  # routing feature not there yet
-        assignment = None
+    """Walk a demo case through the real write path: apply_transition for every step."""
     for step in path:
         name, who, kwargs = (*step, {})[:3]
         kwargs = dict(kwargs)
-        if "amount_recovered" in kwargs:
-            kwargs["amount_recovered"] = Decimal(kwargs["amount_recovered"])
-        if name == "assign":
-            lawyer = lawyers[who]
-            if assignment is not None and hasattr(assignment, "assign_case"):
-                assignment.assign_case(
-                    case,
-                    lawyer,
-                    users["coordinator" if case.region_code.startswith("11") else "coordinator2"],
-                )
-            else:
-                apply_transition(case, "assign", users["admin"], lawyer=lawyer)
-            continue
         if name == "note":
-            CaseEvent.objects.create(
-                case=case, actor=users[who], kind=CaseEvent.Kind.NOTE, note=kwargs["text"]
+            events.record(case, CaseEvent.Kind.NOTE, actor=users[who], note=kwargs["text"])
+            continue
+        if name in ("assign", "reassign"):
+            reason = kwargs.pop("reason", "")
+            apply_transition(
+                case, name, _coordinator_of(case, users), note=reason, lawyer=lawyers[who]
             )
             continue
-        if name == "reassign":
-            coordinator = users[
-                "coordinator" if case.region_code.startswith("11") else "coordinator2"
-            ]
-            assignment.reassign_case(case, lawyers[who], coordinator, reason=kwargs["reason"])
-            case.refresh_from_db()
-            continue
-        if name == "decline":
-            assignment.decline_case(case, users[who], reason=kwargs["reason"])
-            case.refresh_from_db()
-            continue
-        if name == "accept":
-            if assignment is not None and hasattr(assignment, "accept_case"):
-                assignment.accept_case(case, users[who])
-            else:
-                apply_transition(case, "accept", users[who])
-            continue
+        if "amount_recovered" in kwargs:
+            kwargs["amount_recovered"] = Decimal(kwargs["amount_recovered"])
         if name == "close":
-            try:
-                from cases.documents.generate import generate
-            except ImportError:
-                continue  # CLOSED needs a closing report; skipped without the documents feature
             generate(case, "closing_report", users[who])
         if name == "resolve":
             kwargs.setdefault("outcome_date", timezone.localdate())
         if name == "accept_for_aid":
-            from cases.claims import exempt_42_3
-            from cases.models import Case
-
-            exempt = exempt_42_3(case.claim_list)
             kwargs.setdefault(
                 "eligibility",
-                Case.Eligibility.EXEMPT_42_3 if exempt else Case.Eligibility.HARDSHIP_MET,
+                Case.Eligibility.EXEMPT_42_3
+                if exempt_42_3(case.claim_list)
+                else Case.Eligibility.HARDSHIP_MET,
             )
         apply_transition(case, name, users[who], note=kwargs.get("reason", ""), **kwargs)
-        case.refresh_from_db()
 
 
 def seed_cases(reset: bool = False) -> int:
     """Cases in every state in each demo region, lived in. Idempotent: once the demo
     cases exist this does nothing; `reset` deletes them (and what hangs on them) first.
     Returns how many cases it made."""
-    import datetime as _dt
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from cases import evidence
-    from cases.intake import create_case
-    from cases.models import Case
-
     stations = {s.code: s for s in _demo_stations()}
     if reset:
         _delete_demo_cases(stations.values())
@@ -775,7 +749,7 @@ def seed_cases(reset: bool = False) -> int:
         for spec in DEMO_CASES:
             fields = dict(spec["case"])
             if "incident_date" in fields:
-                fields["incident_date"] = today + _dt.timedelta(days=fields["incident_date"])
+                fields["incident_date"] = today + datetime.timedelta(days=fields["incident_date"])
             if fields.get("amount_claimed"):
                 fields["amount_claimed"] = Decimal(fields["amount_claimed"])
             fields["evidence"] = evidence.normalise(fields["claims"], fields.get("evidence", []))
@@ -800,28 +774,18 @@ class _tasks_inline:
     not a worker is running yet. Q_CLUSTER is read once at import, hence Conf."""
 
     def __enter__(self):
-        from django_q.conf import Conf, logger
-
-        self.saved = Conf.SYNC, logger.level
+        self.saved = Conf.SYNC, q_logger.level
         Conf.SYNC = True
-        logger.setLevel(logging.WARNING)  # not two "processing" lines per demo SMS
+        q_logger.setLevel(logging.WARNING)  # not two "processing" lines per demo SMS
 
     def __exit__(self, *exc):
-        from django_q.conf import Conf, logger
-
         Conf.SYNC, level = self.saved
-        logger.setLevel(level)
+        q_logger.setLevel(level)
 
 
 def _live_in(stations, users, today) -> None:
     """Milestones, met deadlines and documents on the demo cases (LIVED_IN), then one
     reminder sweep so the near and overdue deadlines have reached the lawyers' bells."""
-    import datetime as _dt
-
-    from cases.deadlines import bookkeeping as schedule
-    from cases.deadlines import reminders
-    from cases.models import Case, Deadline
-
     cases = {
         str(c.worker.phone): c
         for c in Case.objects.filter(station__in=stations).select_related("worker", "lawyer")
@@ -830,21 +794,17 @@ def _live_in(stations, users, today) -> None:
         case = cases[phone]
         actor = case.lawyer.user if case.lawyer else case.created_by
         for kind, offset, note in plan.get("milestones", []):
-            schedule.record_milestone(
-                case, kind, today + _dt.timedelta(days=offset), actor, note=note
+            bookkeeping.record_milestone(
+                case, kind, today + datetime.timedelta(days=offset), actor, note=note
             )
         for rule, reason in plan.get("met", []):
             for deadline in Deadline.objects.filter(
                 case=case, rule=rule, status=Deadline.Status.OPEN
             ):
-                schedule.close_deadline(
+                bookkeeping.close_deadline(
                     deadline, status=Deadline.Status.DONE, reason=reason, user=actor
                 )
         for kind, username in plan.get("documents", []):
-            try:
-                from cases.documents.generate import DocumentError, generate
-            except ImportError:  # documents feature not there
-                break
             try:
                 generate(case, kind, users[username])
             except DocumentError as exc:
@@ -857,10 +817,6 @@ def _live_in(stations, users, today) -> None:
 def _delete_demo_cases(stations) -> None:
     """--reset: the demo cases and what hangs on them, including their files, the SMS
     they sent and the demo users' notifications. Workers are kept (intake reuses them)."""
-    from phonenumber_field.phonenumber import to_python
-
-    from cases.models import Case, Document, Notification, SmsMessage
-
     cases = Case.objects.filter(station__in=stations)
     phones = {str(p) for p in cases.values_list("worker__phone", flat=True)}
     lawyer_phones = Lawyer.objects.filter(user__username__in=_DEMO_LAWYER_USERNAMES)

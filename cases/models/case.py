@@ -106,6 +106,22 @@ def has_lawyer(case) -> bool:
     return case.lawyer_id is not None
 
 
+HARDSHIP_NOT_MET_REFUSAL = _("不符合经济困难标准的，不能受理法律援助；请改为转介或记录解答。")
+
+
+def eligibility_refusal(case, eligibility: str) -> str | None:
+    """Why aid cannot be accepted on this eligibility finding, or None."""
+    if eligibility == Case.Eligibility.HARDSHIP_NOT_MET:
+        return str(HARDSHIP_NOT_MET_REFUSAL)
+    if eligibility == Case.Eligibility.EXEMPT_42_3 and not claims.exempt_42_3(case.claim_list):
+        return str(claims.EXEMPT_42_3_REFUSAL)
+    if eligibility not in Case.Eligibility.values or eligibility == Case.Eligibility.UNDECIDED:
+        return str(_("请选择援助资格的审查结论。"))
+    return None
+
+
+
+
 class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     class State(models.TextChoices):
         RECEIVED = "received", _("已登记")
@@ -263,6 +279,40 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    def refusal(self, transition: str) -> str | None:
+        """Why `transition` cannot run now although the state allows it (the message
+        of its first unmet condition), or None."""
+        method = getattr(self, transition)
+        spec = method._django_fsm.get_transition(self.state)
+        if spec is None:
+            return None
+        for check in spec.conditions:
+            if not check(self):
+                return str(check.message)
+        return None
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """Reload without touching the state field's protection.
+
+        django-fsm's own refresh_from_db turns the protection off on the *field* (shared
+        by every instance in the process) while it reloads; a thread saving a
+        transition at that moment got "Direct state modification is not allowed" (a
+        500 under a threaded server). Loading a fresh instance and copying its values
+        has no such window."""
+        if fields is not None and "state" not in fields:
+            return models.Model.refresh_from_db(self, using, fields, from_queryset)
+        if from_queryset is None:
+            queryset = type(self)._base_manager.db_manager(using or self._state.db)
+        else:
+            queryset = from_queryset.using(using) if using else from_queryset
+        fresh = queryset.get(pk=self.pk)
+        for field in self._meta.concrete_fields:
+            self.__dict__[field.attname] = fresh.__dict__[field.attname]
+        self._state.fields_cache = {}
+        self.__dict__.pop("_prefetched_objects_cache", None)
+        self._state.db = fresh._state.db
+        self._update_initial_state()
 
     # Transitions (DESIGN §4). They set fields only; apply_transition saves.
     @transition(
@@ -440,7 +490,8 @@ class CaseEvent(models.Model):
         MILESTONE = "milestone", _("程序节点")
         DEADLINE = "deadline", _("期限")
         SENSITIVE_VIEW = "sensitive_view", _("查看敏感信息")
-        ROUTING = "routing", _("分配")
+        EVIDENCE = "evidence", _("证据清单")
+        WORKER = "worker", _("劳动者信息变更")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

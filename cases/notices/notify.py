@@ -11,9 +11,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from cases.models import CaseEvent, Notification
+from cases.models import Case, CaseEvent, Notification
+from cases.notices.sms import send_sms
 from config.i18n import in_every_language
+from lawyers.models import Lawyer
 from stations.models import Membership
 
 
@@ -41,43 +44,21 @@ def notice_texts(compose) -> dict[str, str]:
     return {code: text[:300] for code, text in in_every_language(compose).items()}
 
 
-def transition_done(event_id: int) -> None:
-    send_transition_notices(event_id)
-
-
-def send_transition_notices(event_id: int) -> None:
-    # Stored messages are read later by other people: write them in the site's language,
-    # not in the language of whoever clicked the button.
+def transition_done(event_id: int, worker_sms: str | None = None) -> None:
+    """After a transition commits: the worker's SMS (the template the transition table
+    names) and the staff's notices. Stored messages are read later by other people, so
+    they are written in the site's language, not in that of whoever clicked."""
     with translation.override(settings.LANGUAGE_CODE):
-        _send_transition_notices(event_id)
+        event = CaseEvent.objects.select_related(
+            "case__worker", "case__lawyer__user", "case__station"
+        ).get(pk=event_id)
+        if worker_sms:
+            worker_notice(event, worker_sms)
+        staff_notices(event)
 
 
-def _send_transition_notices(event_id: int) -> None:
-    event = CaseEvent.objects.select_related(
-        "case__worker", "case__lawyer__user", "case__station"
-    ).get(pk=event_id)
-    for handler in TRANSITION_HANDLERS:
-        handler(event)
-
-
-# SMS feature (issue 7): which transitions the worker hears about, with which template.
-WORKER_SMS = {
-    "accept_for_aid": "case_accepted",
-    "refer": "case_referred",
-    "accept": "lawyer_accepted",
-    "resolve": "case_resolved",
-    "withdraw": "case_withdrawn",
-}
-
-
-def worker_notices(event) -> None:
-    """SMS to the worker for the transitions in DESIGN §4, once per event: the
-    dedupe key makes a second run of the task a no-op."""
-    from cases.notices.sms import send_sms
-
-    template = WORKER_SMS.get(event.transition)
-    if template is None:
-        return
+def worker_notice(event, template: str) -> None:
+    """One SMS to the worker per event: the dedupe key makes a second run a no-op."""
     case = event.case
     params = {"number": case.number}
     if template == "case_referred":
@@ -94,12 +75,6 @@ def staff_notices(event) -> None:
     """Lawyer and coordinator notifications (routing feature): the lawyer hears of an
     assignment in-app and by SMS; the region's coordinators hear of a decline or an
     expired offer in-app, with where the case went next."""
-    from django.conf import settings
-    from django.utils.translation import gettext as _
-
-    from cases.notices.sms import send_sms
-    from lawyers.models import Lawyer
-
     case = event.case
     key = f"event:{event.pk}"
     if event.transition in ("assign", "reassign"):
@@ -170,14 +145,8 @@ def staff_notices(event) -> None:
             notify_user(user, message, case=case, dedupe_key=f"{key}:coord:{user.pk}")
 
 
-TRANSITION_HANDLERS = [worker_notices, staff_notices]
-
-
 def case_received(case_id: int, access_code: str) -> None:
     """Send the worker the 'received' SMS with the access code (the only place it travels)."""
-    from cases.models import Case
-    from cases.notices.sms import send_sms
-
     case = Case.objects.select_related("worker").filter(pk=case_id).first()
     if case is None:
         return

@@ -107,7 +107,7 @@ def send_sms(phone, template: str, params: dict | None = None, *, dedupe_key: st
     except IntegrityError:
         return None
     # robust: if the queue is down the message stays queued and retry_sms sends it later.
-    transaction.on_commit(lambda: async_task("cases.notices.sms.deliver", message.pk), robust=True)
+    transaction.on_commit(lambda: async_task("cases.tasks.deliver_sms", message.pk), robust=True)
     return message
 
 
@@ -185,7 +185,7 @@ def requeue(queryset) -> int:
     )
     for sms_id in ids:
         transaction.on_commit(
-            lambda sms_id=sms_id: async_task("cases.notices.sms.deliver", sms_id), robust=True
+            lambda sms_id=sms_id: async_task("cases.tasks.deliver_sms", sms_id), robust=True
         )
     return len(ids)
 

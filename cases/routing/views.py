@@ -1,93 +1,34 @@
 """Routing pages: the lawyer's queue, the coordinator's assignment board, and the
-POST actions that assign, accept, decline and reassign (logic in cases.assignment)."""
+POST actions that assign, accept, decline and reassign. Each action is one call to
+cases.workflow.apply_transition; the lists come from cases.routing.queues."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cases import workflow
+from cases.links import case_url
 from cases.models import Case
-from cases.permissions import get_case_for, is_assigned_lawyer, may_coordinate
-from cases.routing import assignment
+from cases.permissions import (
+    case_or_404,
+    is_assigned_lawyer,
+    is_coordinator,
+    lawyer_or_404,
+    may_coordinate,
+    require,
+)
+from cases.routing import offers, queues
+from cases.routing.forms import ChooseLawyerForm, DeclineForm, QueueFilterForm
 from cases.validators import mask_phone
-from cases.workflow import CaseChanged, TransitionRefused
-from lawyers.models import ClaimType, Lawyer
-from stations.models import Access
+from cases.workflow import CaseChanged, TransitionRefused, apply_transition
+from lawyers.models import ClaimType
 
 QUEUE_PAGE_SIZE = 20  # a phone screen or two
 BOARD_PAGE_SIZE = 20
-
-
-class QueueFilterForm(forms.Form):
-    claim = forms.ChoiceField(
-        label=gettext_lazy("求助类型"),
-        required=False,
-        choices=[("", gettext_lazy("全部类型")), *ClaimType.choices],
-    )
-    state = forms.ChoiceField(
-        label=gettext_lazy("状态"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("全部状态")),
-            (Case.State.ASSIGNED, gettext_lazy("待接案")),
-            (Case.State.IN_PROGRESS, gettext_lazy("办理中")),
-        ],
-    )
-    q = forms.CharField(label=gettext_lazy("搜索"), required=False, max_length=50)
-
-
-class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("拒绝理由"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": gettext_lazy("请填写拒绝理由。")},
-    )
-    state = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
-class ChooseLawyerForm(forms.Form):
-    lawyer = forms.ModelChoiceField(
-        queryset=Lawyer.objects.all(),
-        label=gettext_lazy("律师"),
-        error_messages={
-            "required": gettext_lazy("请选择一位律师。"),
-            "invalid_choice": gettext_lazy("所选律师不存在，请重新选择。"),
-        },
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("改派原因"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    state = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, reason_required=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = reason_required
-        self.fields["reason"].error_messages["required"] = _("请填写改派原因。")
-
-
-def _lawyer_or_404(user) -> Lawyer:
-    lawyer = getattr(user, "lawyer", None)
-    if lawyer is None:
-        raise Http404
-    return lawyer
-
-
-def _coordinated_case(user, number) -> Case:
-    case = get_case_for(user, number)
-    if not may_coordinate(case, user):
-        raise Http404
-    return case
 
 
 def _back(request, case):
@@ -103,10 +44,10 @@ def _back(request, case):
 
 @login_required
 def queue(request):
-    lawyer = _lawyer_or_404(request.user)
+    lawyer = lawyer_or_404(request.user)
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows, counts = assignment.lawyer_queue(
+    rows, counts = queues.lawyer_queue(
         lawyer,
         claim=filters.get("claim", ""),
         state=filters.get("state", ""),
@@ -140,8 +81,8 @@ def queue(request):
 @login_required
 def handed_over(request):
     """The cases reassigned away from this lawyer: only their own notes stay readable."""
-    lawyer = _lawyer_or_404(request.user)
-    page = Paginator(assignment.handed_over(lawyer), BOARD_PAGE_SIZE).get_page(
+    lawyer = lawyer_or_404(request.user)
+    page = Paginator(queues.handed_over(lawyer), BOARD_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "cases/handed_over.html", {"page": page})
@@ -149,9 +90,9 @@ def handed_over(request):
 
 @login_required
 def own_notes(request, number):
-    lawyer = _lawyer_or_404(request.user)
-    case = get_object_or_404(assignment.handed_over(lawyer), number=number)
-    notes = assignment.own_notes(case, request.user)
+    lawyer = lawyer_or_404(request.user)
+    case = get_object_or_404(queues.handed_over(lawyer), number=number)
+    notes = queues.own_notes(case, request.user)
     return render(request, "cases/own_notes.html", {"case": case, "notes": notes})
 
 
@@ -163,32 +104,12 @@ def _options(form, name):
     return [(value, label, value == current) for value, label in form.fields[name].choices]
 
 
-class _CaseUrl:
-    """reverse() once per pattern, then a format per row: case numbers are URL-safe
-    (digits and dashes), so the result is what reverse() would give for each."""
-
-    PLACEHOLDER = "000000-0000-00000"
-
-    def __init__(self, name):
-        self.prefix, _sep, self.suffix = reverse(name, args=[self.PLACEHOLDER]).partition(
-            self.PLACEHOLDER
-        )
-
-    def __call__(self, number):
-        return f"{self.prefix}{number}{self.suffix}"
-
-
 def queue_sections(cases, today):
     """The page's rows, display-ready, in their two sections (awaiting, in progress).
 
     The queue is the lawyer's home screen and is reloaded all day: formatting each row
     here (URLs, claim labels, masked phone, dates) costs a fraction of doing it with
     template tags and filters per row (issue 4, bench/queue_page.py)."""
-    detail, accept, decline = (
-        _CaseUrl("cases:detail"),
-        _CaseUrl("cases:accept"),
-        _CaseUrl("cases:decline"),
-    )
     claim_labels = dict(ClaimType.choices)
     separator = _("、")
     sections = {0: [], 1: []}
@@ -197,7 +118,7 @@ def queue_sections(cases, today):
         due, accept_due = case.next_deadline_due, case.accept_due
         row = {
             "number": case.number,
-            "url": detail(case.number),
+            "url": case_url("cases:detail", case.number),
             "claims": separator.join(str(claim_labels.get(c, c)) for c in case.claim_list),
             "worker": case.worker.name,
             "phone": mask_phone(case.worker_phone),
@@ -209,8 +130,8 @@ def queue_sections(cases, today):
             row.update(
                 accept_due=accept_due.strftime("%m-%d") if accept_due else "",
                 assigned_at=_local(case.assigned_at, "%m-%d %H:%M"),
-                accept_url=accept(case.number),
-                decline_url=decline(case.number),
+                accept_url=case_url("cases:accept", case.number),
+                decline_url=case_url("cases:decline", case.number),
             )
         else:
             row.update(
@@ -236,13 +157,12 @@ def _local(moment, fmt):
 
 @login_required
 def assignment_board(request):
-    if not Access.of(request.user).is_coordinator and not request.user.is_superuser:
-        raise Http404
+    require(is_coordinator, request.user)
     q = request.GET.get("q", "")[:50]
-    waiting, offered = assignment.board_queues(request.user, q=q)
+    waiting, offered = queues.board_queues(request.user, q=q)
     waiting_page = Paginator(waiting, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     offered_page = Paginator(offered, BOARD_PAGE_SIZE).get_page(request.GET.get("opage"))
-    suggestions = assignment.suggest_many(waiting_page.object_list)
+    suggestions = offers.suggest_many(waiting_page.object_list)
     rows = [
         {
             "case": case,
@@ -277,13 +197,13 @@ def _refused(request, exc):
 @login_required
 def assign(request, number):
     """GET: every eligible lawyer, ranked, searchable by name or firm. POST: assign one."""
-    case = _coordinated_case(request.user, number)
+    case = case_or_404(request.user, number, may_coordinate)
     return _choose_lawyer(request, case, action="assign")
 
 
 @login_required
 def reassign(request, number):
-    case = _coordinated_case(request.user, number)
+    case = case_or_404(request.user, number, may_coordinate)
     return _choose_lawyer(request, case, action="reassign")
 
 
@@ -301,17 +221,17 @@ def _choose_lawyer(request, case, *, action):
         lawyer = form.cleaned_data["lawyer"]
         expected = form.cleaned_data["state"] or None
         try:
-            if reassigning:
-                assignment.reassign_case(
-                    case,
-                    lawyer,
-                    request.user,
-                    reason=form.cleaned_data["reason"],
-                    expected_state=expected,
-                )
-            else:
-                assignment.assign_case(case, lawyer, request.user, expected_state=expected)
-        except assignment.AssignmentRefused as exc:
+            reason = form.cleaned_data["reason"]
+            apply_transition(
+                case,
+                action,
+                request.user,
+                expected_state=expected,
+                note=reason,
+                lawyer=lawyer,
+                data={} if reassigning else {"auto": False},
+            )
+        except offers.AssignmentRefused as exc:
             form.add_error("lawyer", str(exc))
         except (CaseChanged, TransitionRefused) as exc:
             _refused(request, exc)
@@ -322,7 +242,7 @@ def _choose_lawyer(request, case, *, action):
             )
             return _back(request, case)
     q = request.GET.get("q", "").strip()[:50]
-    suggestions = assignment.suggest(case)
+    suggestions = offers.suggest(case)
     if q:
         suggestions = [s for s in suggestions if q in s.lawyer.name or q in s.lawyer.firm]
     return render(
@@ -343,9 +263,9 @@ def _choose_lawyer(request, case, *, action):
 @login_required
 @require_POST
 def auto_assign(request, number):
-    case = _coordinated_case(request.user, number)
+    case = case_or_404(request.user, number, may_coordinate)
     try:
-        event = assignment.auto_assign(
+        event = workflow.auto_assign(
             case, request.user, expected_state=request.POST.get("state") or None
         )
     except (CaseChanged, TransitionRefused) as exc:
@@ -366,11 +286,8 @@ def auto_assign(request, number):
 
 
 def _assigned_case(user, number) -> Case:
-    _lawyer_or_404(user)
-    case = get_case_for(user, number)
-    if not is_assigned_lawyer(case, user):
-        raise Http404
-    return case
+    lawyer_or_404(user)
+    return case_or_404(user, number, is_assigned_lawyer)
 
 
 @login_required
@@ -378,7 +295,9 @@ def _assigned_case(user, number) -> Case:
 def accept(request, number):
     case = _assigned_case(request.user, number)
     try:
-        assignment.accept_case(case, request.user, expected_state=request.POST.get("state") or None)
+        apply_transition(
+            case, "accept", request.user, expected_state=request.POST.get("state") or None
+        )
     except (CaseChanged, TransitionRefused) as exc:
         _refused(request, exc)
         return redirect(case)
@@ -395,13 +314,16 @@ def decline(request, number):
     form = DeclineForm(request.POST or None, initial={"state": case.state})
     if request.method == "POST" and form.is_valid():
         try:
-            assignment.decline_case(
+            reason = form.cleaned_data["reason"]
+            apply_transition(
                 case,
+                "decline",
                 request.user,
-                reason=form.cleaned_data["reason"],
                 expected_state=form.cleaned_data["state"] or None,
+                note=reason,
+                reason=reason,
             )
-        except (CaseChanged, TransitionRefused, assignment.AssignmentRefused) as exc:
+        except (CaseChanged, TransitionRefused) as exc:
             _refused(request, exc)
             return redirect(case)
         messages.success(

@@ -1,4 +1,4 @@
-"""The worker's status page (DESIGN §8): phone number, code, cases. No account.
+"""The worker's status page: phone number, code, cases. No account.
 
 Views parse input, make one call to cases.status, and redirect or render.
 """
@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.models import SmsMessage
-from cases.status import lookup as status
-from cases.validators import normalize_mobile
+from cases.status import lookup, page, session
+from cases.validators import mask_phone, normalize_mobile
 
 SENT_MESSAGE = gettext_lazy("如果该号码登记过求助，验证码已发送，10 分钟内有效。")
 
@@ -55,8 +55,8 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self):
-        code = status.normalize_code(self.cleaned_data["code"])
-        if not code.isdigit() or len(code) not in (status.CODE_LENGTH, status.RECEIPT_CODE_LENGTH):
+        code = lookup.normalize_code(self.cleaned_data["code"])
+        if not code.isdigit() or len(code) not in (lookup.CODE_LENGTH, lookup.RECEIPT_CODE_LENGTH):
             raise forms.ValidationError(_("请输入短信里的 6 位验证码，或回执上的 8 位查询码。"))
         return code
 
@@ -64,8 +64,8 @@ class CodeForm(forms.Form):
 def _status_session(request):
     """The open status session from the signed cookie, or None (expired counts as none)."""
     try:
-        return status.read_session_cookie(request.COOKIES.get(status.STATUS_COOKIE))
-    except status.SessionExpired:
+        return session.read_session_cookie(request.COOKIES.get(session.STATUS_COOKIE))
+    except session.SessionExpired:
         return None
 
 
@@ -77,8 +77,8 @@ def start(request):
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
-            status.request_code(phone, status.client_ip(request))
-        except status.Refused as refusal:
+            lookup.request_code(phone, lookup.client_ip(request))
+        except lookup.Refused as refusal:
             form.add_error("phone", refusal.message)
         else:
             _wait_for_code(request, phone)
@@ -89,36 +89,36 @@ def start(request):
 
 def verify(request):
     """Step 2: the SMS code or the receipt's access code."""
-    phone = status.pending_phone(request.session)
+    phone = session.pending_phone(request.session)
     if phone is None:
         return redirect("status:start")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            verified = status.verify(phone, form.cleaned_data["code"], status.client_ip(request))
-        except status.Refused as refusal:
+            verified = lookup.verify(phone, form.cleaned_data["code"], lookup.client_ip(request))
+        except lookup.Refused as refusal:
             form.add_error("code", refusal.message)
         else:
-            status.forget_pending(request.session)
+            session.forget_pending(request.session)
             response = redirect("status:cases")
             response.set_cookie(
-                status.STATUS_COOKIE,
-                status.session_cookie(verified, phone),
-                **status.cookie_options(),
+                session.STATUS_COOKIE,
+                session.session_cookie(verified, phone),
+                **session.cookie_options(),
             )
             return response
-    context = {"form": form, "masked_phone": status.mask(phone)}
+    context = {"form": form, "masked_phone": mask_phone(phone)}
     return render(request, "status/verify.html", context, using="worker")
 
 
 @require_POST
 def resend(request):
-    phone = status.pending_phone(request.session)
+    phone = session.pending_phone(request.session)
     if phone is None:
         return redirect("status:start")
     try:
-        status.request_code(phone, status.client_ip(request))
-    except status.Refused as refusal:
+        lookup.request_code(phone, lookup.client_ip(request))
+    except lookup.Refused as refusal:
         messages.error(request, refusal.message)
     else:
         _wait_for_code(request, phone)
@@ -127,43 +127,43 @@ def resend(request):
 
 
 def _wait_for_code(request, phone):
-    status.start_pending(request.session, phone)
+    session.start_pending(request.session, phone)
     if not request.user.is_authenticated:
         # The phone number waits in this session row for step 2: the row lapses with
         # the code (the hourly clearsessions job deletes it), not in the two weeks a
         # staff login lasts.
-        request.session.set_expiry(status.PENDING_TTL)
+        request.session.set_expiry(session.PENDING_TTL)
 
 
 def cases(request):
     """Step 3: this phone's cases, for 15 minutes. One query: the cases (the session is
     a signed cookie, the page touches neither the session table nor the user)."""
     try:
-        session = status.read_session_cookie(request.COOKIES.get(status.STATUS_COOKIE))
-    except status.SessionExpired:
+        opened = session.read_session_cookie(request.COOKIES.get(session.STATUS_COOKIE))
+    except session.SessionExpired:
         messages.warning(request, _("查询已超过 15 分钟，为保护您的信息，请重新验证。"))
         return _ended(redirect("status:start"))
-    if session is None:
+    if opened is None:
         return _ended(redirect("status:start"))
-    cases, more = status.shown_cases(session.workers, timezone.localdate())
+    cases, more = page.shown_cases(opened.workers, timezone.localdate())
     return render(
         request,
         "status/cases.html",
-        {"cases": cases, "more": more, "minutes_left": session.minutes_left()},
+        {"cases": cases, "more": more, "minutes_left": opened.minutes_left()},
         using="worker",
     )
 
 
 def _ended(response):
     """Drop the status cookie (expired, forged, or the worker left)."""
-    options = status.cookie_options()
-    response.delete_cookie(status.STATUS_COOKIE, path=options["path"], samesite=options["samesite"])
+    options = session.cookie_options()
+    response.delete_cookie(session.STATUS_COOKIE, path=options["path"], samesite=options["samesite"])
     return response
 
 
 @require_POST
 def logout(request):
-    request.session.pop(status.PENDING_KEY, None)
+    request.session.pop(session.PENDING_KEY, None)
     messages.success(request, _("您已退出查询。"))
     return _ended(redirect("status:start"))
 
@@ -174,11 +174,11 @@ def outbox(request):
     if not (settings.DEBUG and request.user.is_staff):
         raise Http404
     queryset = SmsMessage.objects.order_by("-created_at", "-pk")
-    query = status.normalize_code(request.GET.get("q", ""))
+    query = lookup.normalize_code(request.GET.get("q", ""))
     if query:
         queryset = queryset.filter(phone__contains=query[-11:])
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    rows = [(sms, status.mask(sms.phone)) for sms in page]
+    rows = [(sms, mask_phone(sms.phone)) for sms in page]
     return render(
         request, "status/outbox.html", {"page": page, "rows": rows, "q": request.GET.get("q", "")}
     )

@@ -1,5 +1,7 @@
 from django import template
-from django.utils.translation import gettext_lazy as _
+
+from cases import events, workflow
+from cases.models import Case
 
 register = template.Library()
 
@@ -27,29 +29,17 @@ def state_class(state):
     }.get(state, "")
 
 
-TRANSITION_LABELS = {
-    "resolve_at_intake": _("当场解答办结"),
-    "accept_for_aid": _("受理援助"),
-    "refer": _("转介"),
-    "assign": _("分配律师"),
-    "accept": _("律师接案"),
-    "decline": _("律师拒绝"),
-    "expire": _("律师超时未答复"),
-    "reassign": _("改派律师"),
-    "resolve": _("办结"),
-    "reopen": _("重新办理"),
-    "close": _("归档"),
-    "withdraw": _("撤回"),
-}
+@register.filter
+def transition_label(name):
+    return workflow.label_of(name)
 
 
 @register.filter
-def transition_label(name):
-    return TRANSITION_LABELS.get(name, name)
+def event_text(event):
+    """What a case-log entry says, in the reader's language."""
+    return events.describe(event)
 
 
 @register.filter
 def state_label(state):
-    from cases.models import Case
-
     return dict(Case.State.choices).get(state, state)

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from cases import permissions
 from cases.deadlines import rules
+from cases.models import Notification
 
 register = template.Library()
 
@@ -76,8 +77,6 @@ def unread_notifications(context):
         return loaded
     cached = getattr(request, "_unread_notifications", None)
     if cached is None:
-        from cases.models import Notification
-
         cached = Notification.objects.filter(user=user, read_at__isnull=True).count()
         request._unread_notifications = cached
     return cached

@@ -2,7 +2,7 @@
 
 from django import template
 
-from cases.documents import generate as docs
+from cases.documents import rules as docs
 from cases.models import Document
 
 register = template.Library()

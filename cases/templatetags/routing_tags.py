@@ -3,9 +3,10 @@
 from django import template
 from django.utils import timezone
 
+from cases.deadlines.bookkeeping import ACCEPT_RULE
 from cases.models import Case, Deadline
 from cases.permissions import is_assigned_lawyer, may_coordinate
-from cases.routing.assignment import ACCEPT_RULE, suggest
+from cases.routing.offers import suggest
 from cases.validators import mask_phone
 
 register = template.Library()
