@@ -317,4 +317,3 @@ class StatusLookupAdmin(PhoneHashSearch, ReadOnlyAdmin):
     list_filter = ["outcome"]
     search_fields = ["phone_hash"]
     date_hierarchy = "at"
-

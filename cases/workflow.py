@@ -116,9 +116,7 @@ def _route_onward(step: Step) -> None:
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "resolve_at_intake": Transition(
-        gettext_lazy("当场解答办结"), form=forms.ResolveAtIntakeForm
-    ),
+    "resolve_at_intake": Transition(gettext_lazy("当场解答办结"), form=forms.ResolveAtIntakeForm),
     "accept_for_aid": Transition(
         gettext_lazy("受理法律援助"),
         form=forms.AcceptForAidForm,

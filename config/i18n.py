@@ -9,6 +9,7 @@ message catalogues and formats do not change while a process serves.
 
 import functools
 
+from django.conf import settings
 from django.utils import translation
 
 
@@ -35,8 +36,6 @@ gettext = per_language(translation.gettext)
 def in_every_language(compose) -> dict[str, str]:
     """{language code: compose() in that language} for each of settings.LANGUAGES: for
     text stored now and read later by people who may use another language."""
-    from django.conf import settings
-
     texts = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django.db import connection
 from django.utils import timezone
+from django_q.brokers import get_broker
+from django_q.models import OrmQ
 
 
 def check_health() -> dict:
@@ -15,9 +17,6 @@ def check_health() -> dict:
         result.update(ok=False, database=f"error: {exc.__class__.__name__}")
         return result
     try:
-        from django_q.brokers import get_broker
-        from django_q.models import OrmQ
-
         broker = get_broker()
         if not broker.ping():
             raise ConnectionError("broker did not answer")

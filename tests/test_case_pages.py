@@ -1,6 +1,5 @@
 """Station lists, the case page and its sub-pages; 404 for everything outside scope."""
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse

@@ -53,13 +53,14 @@ def test_extended_applies_the_statutory_extension():
 
 def test_a_2027_result_says_it_is_provisional():
     data = json.loads(run("civil.appeal", "2026-12-17", "--json"))
-    assert data["due"] == "2027-01-01" and data["provisional"] is True
-    assert "暂定" in run("civil.appeal", "2026-12-17")
+    assert data["due"] == "2027-01-04" and data["provisional"] is True
+    text = run("civil.appeal", "2026-12-17")
+    assert "暂定" in text and "稳妥日期：2027-01-01" in text
 
 
 def test_an_admin_override_changes_the_answer():
-    HolidayOverride.objects.create(date=datetime.date(2027, 1, 1), kind="restday", note="元旦")
-    assert run("civil.appeal", "2026-12-17").splitlines()[0] == "2027-01-04"
+    HolidayOverride.objects.create(date=datetime.date(2027, 1, 4), kind="restday", note="测试")
+    assert run("civil.appeal", "2026-12-17").splitlines()[0] == "2027-01-05"
 
 
 @pytest.mark.parametrize(

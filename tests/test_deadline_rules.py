@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.deadlines import rules as deadlines
 from cases.deadlines.rules import RULES, add_months, compute, get_rule, rules_for_trigger
+from cases.deadlines import rules as deadlines
 from cases.deadlines.workdays import Calendar
 
 D = datetime.date
@@ -184,10 +184,12 @@ def test_arbitration_award_extension_adds_fifteen_days():
     assert (result.raw_end, result.due) == (D(2026, 5, 1), D(2026, 5, 6))
 
 
-def test_a_deadline_in_an_unknown_year_is_provisional_on_weekends_alone():
-    # 15 days from 2026-12-17 end on Fri 2027-01-01: a weekday, so on weekends alone no roll.
+def test_a_deadline_in_an_unknown_year_rolls_over_a_statutory_holiday_and_is_provisional():
+    # 15 days from 2026-12-17 end on Fri 2027-01-01 (元旦): rolls to Mon 01-04, which
+    # the 2027 notice could still change; the safe date is the last day of the period.
     result = due("civil.appeal", D(2026, 12, 17))
-    assert (result.due, result.provisional, result.rolled_over) == (D(2027, 1, 1), True, False)
+    assert (result.due, result.provisional, result.rolled_over) == (D(2027, 1, 4), True, True)
+    assert result.safe_date == D(2027, 1, 1)
 
 
 def test_an_override_changes_the_result_and_makes_the_date_known():

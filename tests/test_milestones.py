@@ -62,9 +62,9 @@ def test_intake_of_an_occupational_injury_starts_the_configurable_pilot_limit(wo
     assert case.milestones.get().kind == Milestone.Kind.ACCIDENT
     assert open_rules(case) == ["occupational.application"]
     deadline = case.deadlines.get()
-    # 60 days from 11-02: Fri 2027-01-01, on weekends alone (2027 not yet known): provisional.
+    # 60 days from 11-02: Fri 2027-01-01 (元旦) → Mon 01-04, provisional (2027 not yet known).
     assert (deadline.due_date, deadline.binds, deadline.provisional) == (
-        D(2027, 1, 1),
+        D(2027, 1, 4),
         "worker",
         True,
     )
@@ -472,21 +472,28 @@ def test_the_daily_recompute_fixes_provisional_deadlines_once_the_schedule_is_kn
 ):
     case = in_progress(world)
     schedule.record_milestone(case, "judgment_served", D(2026, 12, 17), world.admin)
-    deadline = case.deadlines.get(rule="civil.appeal")
-    assert (deadline.due_date, deadline.provisional) == (D(2027, 1, 1), True)
-    for day in (1, 2, 3):
-        HolidayOverride.objects.create(date=D(2027, 1, day), kind="restday", note="元旦")
+    schedule.record_milestone(case, "award_received", D(2027, 1, 22), world.admin)
+    appeal = case.deadlines.get(rule="civil.appeal")
+    suit = case.deadlines.get(rule="labor.suit_after_award")
+    # Before the 2027 notice: 15 days end on 元旦 → Mon 01-04, and on Sat 02-06 (初一),
+    # past 初二 and 初三 → Tue 02-09. Both provisional.
+    assert (appeal.due_date, appeal.provisional) == (D(2027, 1, 4), True)
+    assert (suit.due_date, suit.provisional) == (D(2027, 2, 9), True)
+    # The admin enters the notice: 元旦 alone, 春节 02-05..02-12, and a make-up Saturday.
+    HolidayOverride.objects.create(date=D(2027, 1, 1), kind="restday", note="元旦")
+    for day in (9, 10, 11, 12):
+        HolidayOverride.objects.create(date=D(2027, 2, day), kind="restday", note="春节")
+    HolidayOverride.objects.create(date=D(2027, 2, 20), kind="workday", note="春节调休")
     settings.HOLIDAY_SCHEDULE_COMPLETE_YEARS = [2027]
-    # The appeal, and the intake's one-year injury deadline (2027-11-02) that was provisional too.
-    assert schedule.recompute_provisional() == 2
-    deadline.refresh_from_db()
-    assert (deadline.due_date, deadline.provisional, deadline.rolled_over) == (
-        D(2027, 1, 4),
-        False,
-        True,
-    )
-    event = CaseEvent.objects.get(case=case, kind="deadline", data__new_due="2027-01-04")
-    assert "2027-01-04" in events.describe(event)
+    # The appeal, the suit, and the intake's one-year injury deadline (2027-11-02).
+    assert schedule.recompute_provisional() == 3
+    appeal.refresh_from_db()
+    suit.refresh_from_db()
+    assert (appeal.due_date, appeal.provisional, appeal.rolled_over) == (D(2027, 1, 4), False, True)
+    assert (suit.due_date, suit.provisional, suit.rolled_over) == (D(2027, 2, 15), False, True)
+    moved = CaseEvent.objects.filter(case=case, kind="deadline", data__recomputed=True)
+    assert [(e.data["old_due"], e.data["new_due"]) for e in moved] == [("2027-02-09", "2027-02-15")]
+    assert "2027-02-09 → 2027-02-15" in events.describe(moved[0])  # the appeal did not move
     assert schedule.recompute_provisional() == 0  # safe to run twice
 
 

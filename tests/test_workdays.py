@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from cases.deadlines.workdays import Calendar, add_working_days, is_workday, load_calendar
+from cases.deadlines.workdays import Calendar, Day, add_working_days, is_workday, load_calendar
 from cases.models import HolidayOverride
 
 D = datetime.date
@@ -24,9 +24,13 @@ def test_ordinary_weekend_is_a_rest_day_and_not_a_make_up_day():
     assert not day.workday and not day.makeup
 
 
-def test_a_year_the_package_does_not_know_falls_back_to_weekends_without_crashing():
-    day = Calendar().day(D(2027, 1, 1))  # a Friday; chinesecalendar raises for 2027
-    assert day.workday is True and day.known is False
+def test_a_year_the_package_does_not_know_falls_back_to_weekends_and_statutory_holidays():
+    # chinesecalendar raises for 2027. Fri 01-01 (元旦) is a rest day by law, Mon 01-04
+    # a guessed working day, Sat 01-02 a guessed rest day: all provisional.
+    new_year = Calendar().day(D(2027, 1, 1))
+    assert not new_year.workday and new_year.statutory_holiday and new_year.holiday
+    assert new_year.known is False
+    assert Calendar().day(D(2027, 1, 4)) == Day(D(2027, 1, 4), True, makeup=False, known=False)
     assert Calendar().day(D(2027, 1, 2)).workday is False
 
 
@@ -42,9 +46,9 @@ def test_working_days_across_national_day_2026():
 
 
 def test_working_days_that_reach_an_unknown_year_are_provisional():
-    # Thu 2026-12-31 + 2: Fri 2027-01-01 and Mon 2027-01-04 on weekends alone.
+    # Thu 2026-12-31 + 2: Fri 2027-01-01 is 元旦, so Mon 01-04 and Tue 01-05.
     due, provisional = Calendar().add_working_days(D(2026, 12, 31), 2)
-    assert (due, provisional) == (D(2027, 1, 4), True)
+    assert (due, provisional) == (D(2027, 1, 5), True)
 
 
 def test_an_override_marks_a_date_of_an_unknown_year_as_known():
@@ -74,10 +78,11 @@ def test_negative_working_days_are_refused():
 
 @pytest.mark.django_db
 def test_the_module_functions_read_the_admins_overrides(settings):
-    assert is_workday(D(2027, 2, 8)) is True
-    HolidayOverride.objects.create(date=D(2027, 2, 8), kind="restday", note="春节（测试）")
-    assert is_workday(D(2027, 2, 8)) is False
-    assert add_working_days(D(2027, 2, 5), 1).date == D(2027, 2, 9)
+    # Thu 2027-02-11 is after 初三 (02-08): a working day until the admin says otherwise.
+    assert is_workday(D(2027, 2, 11)) is True
+    HolidayOverride.objects.create(date=D(2027, 2, 11), kind="restday", note="春节（测试）")
+    assert is_workday(D(2027, 2, 11)) is False
+    assert add_working_days(D(2027, 2, 10), 1).date == D(2027, 2, 12)
 
 
 @pytest.mark.django_db

@@ -535,7 +535,9 @@ def _deadline_text(event) -> str:
         words["day"] = data["suspended_since"]
         return _("%(rule)s 时效自 %(day)s 起中止") % words
     words.update(day=data["resumed_on"], n=data["paused_days"])
-    return _("%(rule)s 时效自 %(day)s 起恢复计算（中止 %(n)s 日），届满日 %(old)s → %(new)s") % words
+    return (
+        _("%(rule)s 时效自 %(day)s 起恢复计算（中止 %(n)s 日），届满日 %(old)s → %(new)s") % words
+    )
 
 
 events.declare(

@@ -1,7 +1,8 @@
 """The statutory deadline rules and the arithmetic that computes them (DESIGN §5).
 
 Pure: dates and rules in, dates out, no ORM. The working-day schedule is passed in as
-a `cases.workdays.Calendar` (itself pure); `cases.schedule` is the ORM side.
+a `cases.deadlines.workdays.Calendar` (itself pure); `cases.deadlines.bookkeeping` is
+the ORM side.
 
 Counting (民法典 第二百零一条至第二百零三条, 民事诉讼法 第八十五条):
 1. the trigger day is not counted (民法典 201, 民事诉讼法 85 II);
@@ -23,6 +24,7 @@ import calendar as _stdlib_calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -427,8 +429,6 @@ def get_rule(code: str, *, sla_workdays: dict | None = None) -> Rule:
         if sla_workdays is not None and code in sla_workdays:
             period = sla_workdays[code]
         else:
-            from django.conf import settings
-
             period = getattr(settings, CONFIGURED_PERIODS[code], rule.period)
         rule = Rule(**{**rule.__dict__, "period": int(period)})
     return rule
@@ -465,6 +465,9 @@ class Result:
     start: datetime.date  # the trigger, or the restart date after an interruption
     raw_end: datetime.date  # the last day before any roll-over
     due: datetime.date
+    # The latest date sure to be in time: `due`, or earlier when `due` leans on a
+    # guessed rest day (see `compute`).
+    safe_date: datetime.date
     provisional: bool
     rolled_over: bool
     makeup_workday: bool
@@ -484,6 +487,19 @@ class Result:
         }
 
 
+def _earliest_working_day(calendar: Calendar, start: datetime.date, n: int) -> datetime.date:
+    """The n-th working day after `start` if every guessed rest day turned out to be a
+    make-up working day: the earliest a working-day period can end once the year's
+    schedule is published. Statutory holidays are rest days in any schedule."""
+    date, counted = start, 0
+    while counted < n:
+        date += datetime.timedelta(days=1)
+        info = calendar.day(date)
+        if info.workday or not (info.known or info.statutory_holiday):
+            counted += 1
+    return date
+
+
 def compute(
     rule: Rule | str,
     trigger: datetime.date,
@@ -500,11 +516,27 @@ def compute(
     from that date; `suspended_days` (suspension) adds the paused days to the end; for
     rules with `resume_tail_months` the period also runs at least that long after
     `resumed_on` (民法典 194 II).
+
+    Safe date: a provisional result leans on guesses about a year whose schedule is not
+    published. A guessed working day can only turn into a rest day (a day in lieu),
+    which moves the due date later; a guessed rest day (a weekend) can turn into a
+    make-up working day, which moves it earlier. So for a provisional result
+    `safe_date` is the last day of the period before any roll-over (`raw_end`; for a
+    working-day period, counted as if every guessed weekend were a working day):
+    acting by then is in time whatever the notice says. Otherwise it is `due`.
     """
     if isinstance(rule, str):
         rule = get_rule(rule)
     start = restarted_on or trigger
     amount = rule.period + (rule.extension if extended else 0)
+
+    def adjusted(end: datetime.date) -> datetime.date:
+        if suspended_days:
+            end += datetime.timedelta(days=suspended_days)
+        if rule.resume_tail_months and resumed_on:
+            end = max(end, add_months(resumed_on, rule.resume_tail_months))
+        return end
+
     provisional = False
     if rule.unit == WORKDAYS:
         raw_end, provisional = calendar.add_working_days(start, amount)
@@ -516,18 +548,21 @@ def compute(
         raw_end = add_months(start, 12 * amount)
     else:  # pragma: no cover - the table is fixed
         raise ValueError(rule.unit)
-    if suspended_days:
-        raw_end += datetime.timedelta(days=suspended_days)
-    if rule.resume_tail_months and resumed_on:
-        raw_end = max(raw_end, add_months(resumed_on, rule.resume_tail_months))
+    raw_end = adjusted(raw_end)
     due, looked_provisional = calendar.next_workday(raw_end)
     provisional |= looked_provisional
+    safe_date = due
+    if provisional:
+        safe_date = raw_end
+        if rule.unit == WORKDAYS:
+            safe_date = adjusted(_earliest_working_day(calendar, start, amount))
     return Result(
         rule=rule.code,
         trigger=trigger,
         start=start,
         raw_end=raw_end,
         due=due,
+        safe_date=safe_date,
         provisional=provisional,
         rolled_over=due != raw_end,
         makeup_workday=calendar.day(due).makeup,
@@ -573,9 +608,16 @@ def explain(
     if result.provisional:
         lines.append(
             _(
-                "暂定：期间涉及的年份尚未公布（或未录入）国务院节假日安排，仅按周末推算；公布后将重新计算"
+                "暂定：期间涉及的年份尚未公布（或未录入）国务院节假日安排，仅按周末和法定节假日推算；公布后将重新计算"
             )
         )
+        if result.safe_date != result.due:
+            lines.append(
+                _(
+                    "稳妥日期：%(d)s。届满日取决于尚未公布的休息日安排，若其中有调休上班日，期限会提前，最早为该日"
+                )
+                % {"d": result.safe_date.isoformat()}
+            )
     else:
         lines.append(_("按国务院公布的节假日安排计算，结果确定"))
     return [str(line) for line in lines]

@@ -5,20 +5,26 @@ Where the answer comes from, in order:
 1. a `HolidayOverride` row for that date (admin-entered: a new year's schedule before
    the `chinesecalendar` package has it, or a local adjustment) — overrides win;
 2. the `chinesecalendar` package, for the years it knows (1.11.0: 2004–2026);
-3. weekends alone, and the answer is **provisional**.
+3. weekends and the statutory holidays (`cases.deadlines.statutory_holidays`: 元旦, 春节, 清明,
+   劳动节, 端午, 中秋, 国庆, which are rest days whatever the yearly notice says), and
+   the answer is **provisional**: the notice adds days off in lieu and make-up
+   working days that cannot be guessed.
 
 "A year nobody knows": a year the package does not know and that is not listed in
 `settings.HOLIDAY_SCHEDULE_COMPLETE_YEARS`. An admin who has entered the whole State
 Council schedule for, say, 2027 as overrides adds 2027 to that setting (environment
 variable of the same name): from then on a 2027 date without an override is an
-ordinary day (weekday = work, weekend = rest) and not provisional. Until then only the
-dates that carry an override are certain; every other date of that year is a guess,
-and any result that looked at such a date is provisional. The daily recompute task
+ordinary day (weekday = work, weekend and statutory holiday = rest) and not
+provisional. The statutory holidays need no override: they are rest days in any
+schedule, so only the days in lieu, the extra days off and the make-up working days
+have to be entered. Until then only the dates that carry an override and the
+statutory holidays are certain; every other date of that year is a guess, and any
+result that looked at such a date is provisional. The daily recompute task
 (`cases.schedule.recompute_provisional`) turns provisional deadlines into final ones
 once the schedule is known.
 
 The `Calendar` class is pure (it takes the overrides as a dict), so the deadline
-arithmetic in cases/deadlines.py stays free of the ORM; `load_calendar()` is the one
+arithmetic in cases.deadlines.rules stays free of the ORM; `load_calendar()` is the one
 function here that reads the database.
 """
 
@@ -29,6 +35,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import chinese_calendar
+from django.conf import settings
+
+from cases.deadlines.statutory_holidays import is_statutory_holiday
+from cases.models import HolidayOverride
 
 _PKG_HOLIDAYS = chinese_calendar.constants.holidays
 _PKG_WORKDAYS = chinese_calendar.constants.workdays
@@ -42,8 +52,10 @@ class Day:
     date: datetime.date
     workday: bool
     makeup: bool  # a weekend day that is an official make-up working day (调休上班)
-    known: bool  # False: guessed from weekends alone (the schedule for its year is unknown)
+    known: bool  # False: a guess (weekends and statutory holidays; the year is unknown)
     holiday: bool = False  # a weekday that is a statutory holiday or a day off in lieu
+    # One of the days 放假办法 art. 2 gives off (weekend or not; days in lieu are not):
+    statutory_holiday: bool = False
 
 
 class WorkdayResult(NamedTuple):
@@ -71,6 +83,7 @@ class Calendar:
 
     def day(self, date: datetime.date) -> Day:
         weekend = date.weekday() >= 5
+        statutory = is_statutory_holiday(date)
         if date in self.overrides:
             workday = bool(self.overrides[date])
             return Day(
@@ -79,14 +92,30 @@ class Calendar:
                 makeup=workday and weekend,
                 known=True,
                 holiday=not workday and not weekend,
+                statutory_holiday=statutory,
             )
         if date.year in PACKAGE_YEARS:
             if date in _PKG_WORKDAYS:
-                return Day(date, True, makeup=weekend, known=True)
+                return Day(date, True, makeup=weekend, known=True, statutory_holiday=statutory)
             if date in _PKG_HOLIDAYS:
-                return Day(date, False, makeup=False, known=True, holiday=not weekend)
-            return Day(date, not weekend, makeup=False, known=True)
-        return Day(date, not weekend, makeup=False, known=self.year_known(date.year))
+                return Day(
+                    date,
+                    False,
+                    makeup=False,
+                    known=True,
+                    holiday=not weekend,
+                    statutory_holiday=statutory,
+                )
+            return Day(date, not weekend, makeup=False, known=True, statutory_holiday=statutory)
+        known = self.year_known(date.year)
+        if statutory:
+            # A rest day by law in any schedule, so an admin entering a year need not
+            # list it. In a year nobody knows the rest (days in lieu, make-up days) is
+            # still a guess: known stays False.
+            return Day(
+                date, False, makeup=False, known=known, holiday=not weekend, statutory_holiday=True
+            )
+        return Day(date, not weekend, makeup=False, known=known, statutory_holiday=statutory)
 
     def is_workday(self, date: datetime.date) -> bool:
         return self.day(date).workday
@@ -121,10 +150,6 @@ class Calendar:
 
 def load_calendar() -> Calendar:
     """The calendar with the overrides stored in the database (one small query)."""
-    from django.conf import settings
-
-    from cases.models import HolidayOverride
-
     overrides = {
         row.date: row.kind == HolidayOverride.Kind.WORKDAY
         for row in HolidayOverride.objects.only("date", "kind")

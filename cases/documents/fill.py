@@ -87,7 +87,6 @@ def person_facts(id_number: str) -> dict:
     return {"sex": "男" if int(id_number[16]) % 2 else "女", "born": born, "age": age}
 
 
-
 ARBITRATION_REQUESTS = {
     ClaimType.WAGE: gettext_lazy("裁决被申请人向申请人支付拖欠的劳动报酬"),
     ClaimType.INJURY: gettext_lazy(
@@ -98,7 +97,6 @@ ARBITRATION_REQUESTS = {
 }
 
 RESPONDENT_KINDS = (Party.Kind.EMPLOYER, Party.Kind.PLATFORM, Party.Kind.AGENCY)
-
 
 
 def _evidence_to_bring(case) -> list[str]:
@@ -176,5 +174,3 @@ def build_context(case: Case, kind: str) -> dict:
         context["amount_recovered_upper"] = rmb_upper(case.amount_recovered)
         context.update(_deadlines(case))
     return context
-
-

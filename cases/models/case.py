@@ -120,8 +120,6 @@ def eligibility_refusal(case, eligibility: str) -> str | None:
     return None
 
 
-
-
 class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     class State(models.TextChoices):
         RECEIVED = "received", _("已登记")
@@ -342,27 +340,39 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.accepted_at = timezone.now()
 
     @transition(
-        field=state, source=State.RECEIVED, target=State.REFERRED, permission=permissions.may_coordinate
+        field=state,
+        source=State.RECEIVED,
+        target=State.REFERRED,
+        permission=permissions.may_coordinate,
     )
     def refer(self, to: str, reason: str):
         self.referred_to = to
         self.referral_reason = reason
 
     @transition(
-        field=state, source=State.ACCEPTED, target=State.ASSIGNED, permission=permissions.may_coordinate
+        field=state,
+        source=State.ACCEPTED,
+        target=State.ASSIGNED,
+        permission=permissions.may_coordinate,
     )
     def assign(self, lawyer: Lawyer):
         self.lawyer = lawyer
         self.assigned_at = timezone.now()
 
     @transition(
-        field=state, source=State.ASSIGNED, target=State.IN_PROGRESS, permission=permissions.is_assigned_lawyer
+        field=state,
+        source=State.ASSIGNED,
+        target=State.IN_PROGRESS,
+        permission=permissions.is_assigned_lawyer,
     )
     def accept(self):
         self.lawyer_accepted_at = timezone.now()
 
     @transition(
-        field=state, source=State.ASSIGNED, target=State.ACCEPTED, permission=permissions.is_assigned_lawyer
+        field=state,
+        source=State.ASSIGNED,
+        target=State.ACCEPTED,
+        permission=permissions.is_assigned_lawyer,
     )
     def decline(self, reason: str):
         self.lawyer = None
@@ -380,7 +390,10 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.assigned_at = None
 
     @transition(
-        field=state, source=State.IN_PROGRESS, target=State.ASSIGNED, permission=permissions.may_coordinate
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.ASSIGNED,
+        permission=permissions.may_coordinate,
     )
     def reassign(self, lawyer: Lawyer):
         self.lawyer = lawyer
@@ -388,7 +401,10 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.lawyer_accepted_at = None
 
     @transition(
-        field=state, source=State.IN_PROGRESS, target=State.RESOLVED, permission=permissions.may_resolve
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.RESOLVED,
+        permission=permissions.may_resolve,
     )
     def resolve(
         self, outcome: str, amount_recovered=None, outcome_date=None, outcome_note: str = ""
@@ -420,7 +436,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def close(self):
         self.closed_at = timezone.now()
 
-    @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN, permission=permissions.may_work)
+    @transition(
+        field=state, source=OPEN_STATES, target=State.WITHDRAWN, permission=permissions.may_work
+    )
     def withdraw(self, reason: str):
         self.outcome_note = reason
 
@@ -564,5 +582,3 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.case_id} → {self.lawyer_id} ({self.status})"
-
-

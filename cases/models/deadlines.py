@@ -177,5 +177,3 @@ class HolidayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()}"
-
-

@@ -90,5 +90,3 @@ class DocumentBatch(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.processed / self.total) if self.total else 100
-
-

@@ -72,5 +72,3 @@ class SmsMessage(models.Model):
 
     def __str__(self):
         return f"{mask_phone(self.phone)} {self.template}"
-
-

@@ -82,4 +82,3 @@ class ConsentText(models.Model):
     @classmethod
     def current(cls):
         return cls.objects.filter(active=True).first()
-

@@ -74,5 +74,3 @@ def notifications_read_all(request):
     )
     messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": n})
     return redirect("cases:notifications")
-
-

@@ -23,7 +23,6 @@ from cases.models import Assignment, Case, CaseEvent, Deadline
 from lawyers.models import Lawyer
 
 
-
 def _accept_due():
     return Min(
         "deadlines__due_date",

@@ -82,9 +82,7 @@ def queue(request):
 def handed_over(request):
     """The cases reassigned away from this lawyer: only their own notes stay readable."""
     lawyer = lawyer_or_404(request.user)
-    page = Paginator(queues.handed_over(lawyer), BOARD_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(queues.handed_over(lawyer), BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/handed_over.html", {"page": page})
 
 

@@ -265,5 +265,3 @@ def unlock(phone: str) -> int:
     daily cap all come from them). The lookup log is kept."""
     deleted, _rows = StatusChallenge.objects.filter(phone_hash=phone_hash(phone)).delete()
     return deleted
-
-

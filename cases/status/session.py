@@ -112,5 +112,3 @@ def forget_pending(session) -> None:
     nothing else is in it, Django drops the session cookie too, and step 3 reads
     no session row."""
     session.pop(PENDING_KEY, None)
-
-

@@ -157,7 +157,9 @@ def cases(request):
 def _ended(response):
     """Drop the status cookie (expired, forged, or the worker left)."""
     options = session.cookie_options()
-    response.delete_cookie(session.STATUS_COOKIE, path=options["path"], samesite=options["samesite"])
+    response.delete_cookie(
+        session.STATUS_COOKIE, path=options["path"], samesite=options["samesite"]
+    )
     return response
 
 
