@@ -807,3 +807,24 @@ def test_capped_severance_never_exceeds_three_times_the_average_wage_or_twelve_y
 def test_traffic_years_are_twenty_then_fall_a_year_a_year_to_five(age):
     years, _ = compensation_years(age)
     assert years == (20 if age <= 60 else max(5, 80 - age))
+
+
+def test_results_and_errors_read_in_english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = calculate(
+            "labor.severance", {"start": "2020-03-01", "end": "2021-03-31", "wage": "8000"}
+        )
+        item = result.item("severance")
+        assert (
+            str(item.label) == "Severance pay" and item.citation == "Labour Contract Law, Art. 47"
+        )
+        # 1 year 1 month → 1.5 × 8000 = 12000
+        assert (
+            "1 year 1 month" in item.formula
+            and "1.5 × 8,000.00 yuan = 12,000.00 yuan" in item.formula
+        )
+        with pytest.raises(ParamError) as exc:
+            calculate("injury.disability", {"grade": "7", "wage": "-1"})
+        assert str(exc.value) == "Own wage (wage): cannot be negative"
