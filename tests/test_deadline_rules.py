@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.deadlines.rules import RULES, add_months, compute, get_rule, rules_for_trigger
 from cases.deadlines import rules as deadlines
+from cases.deadlines.rules import RULES, add_months, compute, get_rule, rules_for_trigger
 from cases.deadlines.workdays import Calendar
 
 D = datetime.date
