@@ -1,4 +1,4 @@
-"""One reminder sweep over 1,000,000 open deadlines on PostgreSQL (issue 5).
+"""One reminder sweep over 1,000,000 open deadlines on PostgreSQL.
 
 As the issue says: about 1% of the deadlines are due within the next 7 days (today
 included); 5% are overdue long ago, outside the sweep's catch-up window, which the

@@ -1,4 +1,4 @@
-"""Render time of each document kind (issue 6).
+"""Render time of each document kind.
 
 For each kind: the median of N runs of `documents.render_pdf` (template + context
 queries + WeasyPrint) next to WeasyPrint rendering the same already-rendered HTML

@@ -1,5 +1,5 @@
 """The lawyer's queue page at 200 open cases, next to a bare Django view that runs one
-indexed query, in the same run on PostgreSQL (issue 4 goal: ratio <= 3). Prints both.
+indexed query, in the same run on PostgreSQL (goal: ratio <= 3). Prints both.
 
     .venv/bin/python bench/queue_page.py [--cases 200] [--runs 100] [--profile]
 

@@ -3,7 +3,7 @@
 Every signed-in page shows the navigation (which depends on the user's roles), the
 notifications bell (the unread count) and, for lawyers, needs the Lawyer profile.
 Loaded separately that is three more queries on every page; here they ride along with
-the one query that loads the user from the session anyway (issue 4: the queue page).
+the one query that loads the user from the session anyway.
 
 What the annotations are for, and what they are not: `nav_volunteer`,
 `nav_coordinator` and `unread_notifications` are for display only. Access decisions

@@ -461,7 +461,7 @@ class ReopenForm(TransitionForm):
 
 
 class CloseForm(TransitionForm):
-    """Closing waives every open deadline (cases.schedule). A worker-side one may still
+    """Closing waives every open deadline (cases.deadlines.bookkeeping). A worker-side one may still
     matter — an appeal period after a judgment — so the coordinator sees them and
     confirms instead of having them dropped silently."""
 

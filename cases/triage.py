@@ -2,7 +2,7 @@
 
 A board of 20 cases shows about 60 small transition forms, and rendering each one as
 a Django form (every widget and every radio option through its own template) took
-most of the board's 350–600 ms (bench/triage_page.py). The forms on the board are
+most of the board's time (bench/triage_page.py). The forms on the board are
 never bound (a rejected submission comes back on the case page, with its errors), so
 two cases in the same state with the same preselection get the same form but for the
 action URL and the element ids. Each such form is rendered once per page, through

@@ -18,7 +18,7 @@ def normalize_mobile(raw) -> str | None:
     """A mainland mobile number in E.164 (+8613800138000), or None.
 
     Accepts spaces, dashes, +86, 0086 and full-width digits. Landlines are refused:
-    the worker must be able to receive the SMS codes and notices (DESIGN §8)."""
+    the worker must be able to receive the SMS codes and notices."""
     text = unicodedata.normalize("NFKC", str(raw or "")).strip()
     try:
         number = phonenumbers.parse(text, "CN")

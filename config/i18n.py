@@ -1,8 +1,7 @@
 """Wording remembered per language, for the worker's status page.
 
 Django's gettext costs a few microseconds a call (it finds the active language in a
-context-local) and date_format about fifteen. Step 3 of /status/ (issue 7) asks for the
-same few dozen phrases and dates on every request, so their answers are kept per
+context-local) and date_format more. Step 3 of /status/ asks for the same few dozen phrases and dates on every request, so their answers are kept per
 language. Use this only on pure functions of their arguments and the active language:
 message catalogues and formats do not change while a process serves.
 """

@@ -1,10 +1,10 @@
 """The Jinja2 environment for the worker's status pages (templates/jinja2/status/).
 
-Workers reload step 3 of /status/ all day, and issue 7 holds that page to 1.5× a bare
-view doing one indexed query (bench/status_page.py). Django's template engine spent
-about 0.55 ms rendering it: node overhead, a gettext per {% translate %} tag, and a
-freshly masked CSRF token per form. In Jinja2, with the context below, it takes about
-0.2 ms, of which 0.04 ms is the one CSRF token. Staff pages stay on Django templates;
+Workers reload step 3 of /status/ all day, and its goal is 1.5× a bare view doing one
+indexed query (bench/status_page.py measures both). Django's template engine spent
+most of that rendering it: node overhead, a gettext per {% translate %} tag, and a
+freshly masked CSRF token per form. Jinja2, with the context below, takes a fraction
+of it. Staff pages stay on Django templates;
 these few public pages are the only Jinja2 ones and share no includes with them.
 
 Translatable text in these templates is written `{{ _('…') }}`: Django's makemessages

@@ -133,7 +133,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_bool("DB_PREPARED_STATEMENTS", default=True):
     # PostgreSQL: bind parameters on the server and let psycopg prepare a query once
     # a connection has run it five times, so hot queries skip planning. Planning was
-    # most of the status page's query time (bench/status_page.py: 1.13 -> 0.90 ms).
+    # most of the status page's query time (bench/status_page.py measures it).
     # Pays off with persistent connections (DB_CONN_MAX_AGE); set 0 behind a
     # transaction-pooling PgBouncer older than 1.21, which cannot keep them.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
@@ -215,16 +215,16 @@ STATUS_IP_WINDOW_MINUTES = env_int("STATUS_IP_WINDOW_MINUTES", 60)
 # Keyed hashes of phone numbers in logs (status lookups); defaults to SECRET_KEY.
 PHONE_HASH_KEY = env_str("PHONE_HASH_KEY", SECRET_KEY)
 
-# Internal service levels (DESIGN §5), in working days.
+# Internal service levels, in working days.
 SLA_LAWYER_ACCEPT_WORKDAYS = env_int("SLA_LAWYER_ACCEPT_WORKDAYS", 2)
 SLA_FIRST_CONTACT_WORKDAYS = env_int("SLA_FIRST_CONTACT_WORKDAYS", 3)
-# The occupational-injury pilot (职业伤害保障试点, DESIGN §5.6) has no settled statutory
+# The occupational-injury pilot (职业伤害保障试点) has no settled statutory
 # time limit: the days within which the rider applies for 职业伤害确认 after the
-# accident. 30 is this site's default, not a statute (see cases/deadlines.py); set it
+# accident. 30 is this site's default, not a statute (see cases/deadlines/rules.py); set it
 # to the local pilot rules.
 OCCUPATIONAL_APPLICATION_DAYS = env_int("OCCUPATIONAL_APPLICATION_DAYS", 30)
 # Years beyond the chinesecalendar package whose State Council schedule an admin has
-# entered in full as holiday overrides (e.g. "2027"); see cases/workdays.py.
+# entered in full as holiday overrides (e.g. "2027"); see cases/deadlines/workdays.py.
 HOLIDAY_SCHEDULE_COMPLETE_YEARS = [int(y) for y in env_list("HOLIDAY_SCHEDULE_COMPLETE_YEARS")]
 
 # Task queue (django-q2) -------------------------------------------------------------

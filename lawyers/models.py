@@ -20,7 +20,7 @@ def validate_license_number(value: str) -> None:
 
 
 class ClaimType(models.TextChoices):
-    """Kinds of claim a case can carry; lawyers list the ones they take (DESIGN §3)."""
+    """Kinds of claim a case can carry; lawyers list the ones they take."""
 
     INJURY = "injury", _("工伤")
     OCCUPATIONAL = "occupational", _("职业伤害（平台试点）")

@@ -1,4 +1,4 @@
-"""Which volunteer lawyers may take a case, and in what order (DESIGN §6).
+"""Which volunteer lawyers may take a case, and in what order.
 
 This module knows lawyers, service regions and region names, never cases: callers pass
 plain values (claim codes, the station's region code, opposing party names, lawyer ids

@@ -1,4 +1,4 @@
-"""GB/T 2260 region codes and the prefixes that express a scope (DESIGN §3).
+"""GB/T 2260 region codes and the prefixes that express a scope.
 
 A six-digit code names a province (530000), a city (530100) or a district (530103).
 A scope is the code with its trailing zero pairs dropped: "53", "5301", "530103";

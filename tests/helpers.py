@@ -230,7 +230,7 @@ def make_document(case, kind="closing_report", content=b"%PDF-1.4 test", **kwarg
     return document
 
 
-# --- status page (issue 7) ---------------------------------------------------------
+# --- status page ---------------------------------------------------------------
 
 
 def make_case_with_code(station=None, user=None, **kwargs):

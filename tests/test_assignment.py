@@ -1,4 +1,4 @@
-"""Assigning, accepting, declining, expiring and reassigning (issue 4, DESIGN §4)."""
+"""Assigning, accepting, declining, expiring and reassigning ."""
 
 import datetime
 import threading
@@ -508,7 +508,7 @@ def test_the_assign_page_of_a_case_not_yet_accepted_sends_the_coordinator_back(c
 
 
 # ---------------------------------------------------------------------------
-# After a reassignment: the old lawyer keeps reading their own notes (DESIGN §4)
+# After a reassignment: the old lawyer keeps reading their own notes
 
 
 def handed_over_case(bj, old, new):

@@ -1,4 +1,4 @@
-"""Headless Chromium: the coordinator auto-assigns, the lawyer accepts on a phone (issue 4)."""
+"""Headless Chromium: the coordinator auto-assigns, the lawyer accepts on a phone."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Closing reports for many cases at once (issue 6): a coordinator picks resolved and
+"""Closing reports for many cases at once: a coordinator picks resolved and
 referred cases in scope, a django-q2 task generates them with progress, one ZIP."""
 
 import io

@@ -104,7 +104,7 @@ def test_every_rule_in_the_design_table_is_defined_with_a_citation():
         "sla.lawyer_accept",
         "sla.first_contact",
     }
-    pilot = {"occupational.application"}  # DESIGN §5.6: not statutory, configurable
+    pilot = {"occupational.application"}  # not statutory, configurable
     assert set(RULES) == design | pilot
     assert deadlines.PILOT_RULES == pilot
     for rule in RULES.values():

@@ -1,4 +1,4 @@
-"""The documents panel, generate and download views (issue 6): permission-checked,
+"""The documents panel, generate and download views: permission-checked,
 POST for every generation, private files streamed with an audit event."""
 
 import datetime

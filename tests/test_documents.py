@@ -1,4 +1,4 @@
-"""Documents as PDFs (issue 6): rendering, fonts, fetching, versions, rules.
+"""Documents as PDFs: rendering, fonts, fetching, versions, rules.
 
 Every PDF is read back with poppler's pdftotext / pdffonts."""
 

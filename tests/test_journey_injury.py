@@ -1,4 +1,4 @@
-"""The whole injury journey in headless Chromium, as the people in DESIGN §1 live it.
+"""The whole injury journey in headless Chromium, as its people live it.
 
 A volunteer on a tablet logs the rider-hits-taxi request and prints the receipt PDF;
 the coordinator accepts it for aid and auto-assigns; the lawyer on a phone accepts,

@@ -108,7 +108,7 @@ def test_a_wage_case_declined_by_one_lawyer_goes_to_the_next_who_accepts(
 ):
     steps = Steps(request)
     bj = world.beijing
-    # A district lawyer ranks before the city-wide one (region specificity, DESIGN §6).
+    # A district lawyer ranks before the city-wide one (region specificity).
     first = make_lawyer("lawyer_wang", regions=["110105"], name="王强")
     second = bj.lawyer
     case = make_case(

@@ -1,4 +1,4 @@
-"""The lawyer's queue, the coordinator's board and the lawyer's availability page (issue 4)."""
+"""The lawyer's queue, the coordinator's board and the lawyer's availability page."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Routing rules (DESIGN §6, issue 4): who may take a case and in what order."""
+"""Routing rules: who may take a case and in what order."""
 
 import datetime
 

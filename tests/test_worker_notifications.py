@@ -1,4 +1,4 @@
-"""SMS to the worker on the transitions of DESIGN §4, once each, from the one write path."""
+"""SMS to the worker on the transitions that concern them, once each, from the one write path."""
 
 import re
 

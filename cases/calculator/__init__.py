@@ -1,7 +1,7 @@
-"""The compensation calculator (issue 17): what a rider may claim, with the arithmetic
+"""The compensation calculator: what a rider may claim, with the arithmetic
 and the article behind every line.
 
-Pure, like cases/deadlines.py: parameters in, items out, no ORM.
+Pure, like cases/deadlines/rules.py: parameters in, items out, no ORM.
 
     >>> result = calculate("injury.disability", {"grade": "7", "wage": "8000"})
     >>> result.item("disability_lump_sum").amount

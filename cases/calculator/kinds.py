@@ -1,4 +1,4 @@
-"""The compensation kinds, their statutory tables and the arithmetic (issue 17).
+"""The compensation kinds, their statutory tables and the arithmetic.
 
 Pure: parsed parameters in, a `Result` out; no ORM. Every rule cites its article.
 

@@ -194,7 +194,7 @@ def after_intake(case, user) -> None:
     )
     # A milestone created a line above has no deadlines yet: build them all and insert
     # them in one statement (sync_milestone would look for existing ones, then insert
-    # one by one: the intake POST's query count, issue 4 of the speed work).
+    # one by one, on the intake POST).
     calendar = load_calendar()
     Deadline.objects.bulk_create(
         [

@@ -1,5 +1,5 @@
 """Forms for milestones and for acting on a deadline (done/waived, interruption,
-suspension, extension). Validation only; the work is in cases.schedule."""
+suspension, extension). Validation only; the work is in cases.deadlines.bookkeeping."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Deadline reminders (DESIGN §5 "Reminders", issue 5 §6).
+"""Deadline reminders.
 
 For open worker-side deadlines the sweep sends a reminder at 7, 3 and 1 days before,
 on the day, and once when overdue: to the assigned lawyer (in-app, email, SMS) and to
@@ -20,7 +20,7 @@ rows with INSERT … ON CONFLICT DO NOTHING RETURNING (only the rows this worker
 inserted come back), then performs exactly those sends:
 
 - in-app: Notification rows — same database, same transaction;
-- SMS: rows in the SMS outbox (rendered by cases.sms) — same transaction; delivery
+- SMS: rows in the SMS outbox (rendered by cases.notices.sms) — same transaction; delivery
   is queued after commit (one task per chunk) and made idempotent by the outbox;
 - email: a lawyer's email rows, for ALL of their due deadlines, are claimed in the
   chunk that holds the lawyer's last deadline, and their one email is sent inside
@@ -359,7 +359,7 @@ def sweep(today: datetime.date | None = None) -> dict:
 
 
 def deliver_sms(dedupe_keys: list[str]) -> int:
-    """Task: hand the sweep's queued SMS to the gateway (cases.sms.deliver is idempotent)."""
+    """Task: hand the sweep's queued SMS to the gateway (cases.notices.sms.deliver is idempotent)."""
     ids = SmsMessage.objects.filter(
         dedupe_key__in=dedupe_keys, status=SmsMessage.Status.QUEUED
     ).values_list("pk", flat=True)
@@ -415,11 +415,11 @@ def _claim_and_send(planned: dict, lawyers: list, today, template, mail) -> dict
                     )
                 )
         # One INSERT each for the chunk's notifications and SMS; the dedupe keys are a
-        # second guard. SMS rows go straight into the outbox (cases.sms renders them)
+        # second guard. SMS rows go straight into the outbox (cases.notices.sms renders them)
         # and one task per chunk delivers them after commit, instead of one queued task
-        # per message (the ORM broker opens a connection per enqueue: ~35 ms each).
+        # per message (the ORM broker opens a connection per enqueue).
         # Should the worker die between commit and enqueue, the outbox's own stale
-        # pickup (cases.sms.retry_due) delivers them.
+        # pickup (cases.notices.sms.retry_due) delivers them.
         Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
         if sms_rows:
             SmsMessage.objects.bulk_create(sms_rows, ignore_conflicts=True, batch_size=1000)

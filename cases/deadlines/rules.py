@@ -1,4 +1,4 @@
-"""The statutory deadline rules and the arithmetic that computes them (DESIGN §5).
+"""The statutory deadline rules and the arithmetic that computes them.
 
 Pure: dates and rules in, dates out, no ORM. The working-day schedule is passed in as
 a `cases.deadlines.workdays.Calendar` (itself pure); `cases.deadlines.bookkeeping` is
@@ -13,9 +13,9 @@ Counting (民法典 第二百零一条至第二百零三条, 民事诉讼法 第
    working day: no roll-over, but flagged;
 4. holidays inside the period do not extend it; working-day periods count working days.
 
-Every citation below was checked against the statute texts in ../shared/law/. Where
-they differ from the DESIGN table, the statute wins (see the comments on
-`legalaid.assignment` and `labor.mediation`).
+Every citation below was checked against the statute texts in ../shared/law/ (and,
+where a text is not there, against the official text found; the comment on the rule
+says which).
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ RULES: dict[str, Rule] = {
             _("《行政诉讼法》第四十五条"),
             worker_action=_("提起行政诉讼"),
         ),
-        # The 15 days are in the third paragraph of art. 14 (DESIGN: "14").
+        # The 15 days are in the third paragraph of art. 14.
         _rule(
             "labor.mediation",
             _("调解组织调解期限"),
@@ -311,8 +311,8 @@ RULES: dict[str, Rule] = {
             AGENCY,
             _("《法律援助法》第四十三条第一款"),
         ),
-        # DESIGN cites art. 44, but the 3 days to assign are in art. 43 I (art. 44 is
-        # about aid given before the decision). The statute wins.
+        # The 3 days to assign are in art. 43 I (art. 44 is about aid given before the
+        # decision).
         _rule(
             "legalaid.assignment",
             _("指派法律援助人员"),
@@ -345,7 +345,7 @@ RULES: dict[str, Rule] = {
         # The occupational-injury pilot (新就业形态人员职业伤害保障试点) is run under
         # ministry and provincial pilot measures that are not among the statute texts
         # this table is checked against, and whose application period is not settled
-        # nationally (DESIGN §5.6). The period comes from settings
+        # nationally. The period comes from settings
         # (OCCUPATIONAL_APPLICATION_DAYS). The default of 30 days is the shorter of the
         # two periods of the closest statutory analogue, 工伤保险条例 art. 17 (30 days for
         # the employer, 1 year for the worker): the pilot has no employer to apply and

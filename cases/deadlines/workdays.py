@@ -1,4 +1,4 @@
-"""Working days on the official (State Council) schedule (DESIGN §5, rule 5).
+"""Working days on the official (State Council) schedule.
 
 Where the answer comes from, in order:
 
@@ -20,7 +20,7 @@ schedule, so only the days in lieu, the extra days off and the make-up working d
 have to be entered. Until then only the dates that carry an override and the
 statutory holidays are certain; every other date of that year is a guess, and any
 result that looked at such a date is provisional. The daily recompute task
-(`cases.schedule.recompute_provisional`) turns provisional deadlines into final ones
+(`cases.deadlines.bookkeeping.recompute_provisional`) turns provisional deadlines into final ones
 once the schedule is known.
 
 The `Calendar` class is pure (it takes the overrides as a dict), so the deadline

@@ -132,7 +132,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         WITHDRAWN = "withdrawn", _("已撤回")
 
     OPEN_STATES = [State.RECEIVED, State.ACCEPTED, State.ASSIGNED, State.IN_PROGRESS]
-    # Ended for good (DESIGN §4: close archives; withdraw ends it). The record is then
+    # Ended for good (close archives; withdraw ends it). The record is then
     # read-only: no evidence, attachments, milestones or deadline changes; notes only.
     ARCHIVED_STATES = [State.CLOSED, State.WITHDRAWN]
 
@@ -312,7 +312,8 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self._state.db = fresh._state.db
         self._update_initial_state()
 
-    # Transitions (DESIGN §4). They set fields only; apply_transition saves.
+    # Transitions. They set fields only; cases.workflow.apply_transition saves and
+    # runs their effects (the table there).
     @transition(
         field=state,
         source=State.RECEIVED,

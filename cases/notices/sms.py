@@ -1,4 +1,4 @@
-"""Sending SMS (DESIGN §8). `send_sms` writes the message to the outbox table first,
+"""Sending SMS. `send_sms` writes the message to the outbox table first,
 then, after commit, a django-q2 task (`deliver`) hands it to the backend named by
 settings.SMS_BACKEND:
 
@@ -59,7 +59,7 @@ TEMPLATES = {
     "lawyer_assigned": _(
         "{name}律师：法援案件{number}已分配给您，请在{days}个工作日内登录系统确认接案。"
     ),
-    # deadlines: reminder to the assigned lawyer (cases/reminders.py)
+    # deadlines: reminder to the assigned lawyer (cases/deadlines/reminders.py)
     "deadline_reminder": _("{name}律师：案件{number}“{rule}”届满日{due}（{left}），请及时办理。"),
 }
 

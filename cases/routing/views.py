@@ -107,7 +107,7 @@ def queue_sections(cases, today):
 
     The queue is the lawyer's home screen and is reloaded all day: formatting each row
     here (URLs, claim labels, masked phone, dates) costs a fraction of doing it with
-    template tags and filters per row (issue 4, bench/queue_page.py)."""
+    template tags and filters per row (bench/queue_page.py measures it)."""
     claim_labels = dict(ClaimType.choices)
     separator = _("、")
     sections = {0: [], 1: []}

@@ -44,10 +44,9 @@ def _case_rows_sql(n_workers: int) -> str:
 
     Written out rather than built with the ORM: building and compiling the equivalent
     queryset cost about ten times as long as running it, on the page workers reload
-    all day (issue 7). Subqueries rather than joins because PostgreSQL spent longer
-    planning the joins (0.23 ms) than running the query (0.08 ms); written this way
-    it plans in 0.10 ms and runs in 0.07 ms (20,000 cases, bench/status_page.py). On a
-    persistent connection psycopg prepares it after five runs and planning goes away
+    all day. Subqueries rather than joins because PostgreSQL spent longer planning the
+    joins than running the query; written this way it plans in about as long as it
+    runs (bench/status_page.py prints EXPLAIN). On a persistent connection psycopg prepares it after five runs and planning goes away
     (DB_PREPARED_STATEMENTS in config/settings.py)."""
     q = connection.ops.quote_name
     case, station, lawyer, deadline = (
