@@ -178,7 +178,7 @@ def test_an_injury_case_from_the_station_to_the_closing_report(new_page, world, 
 
     # --- 8. The lawyer resolves with the amount recovered ----------------------------------
     lawyer.reload()
-    action = open_action(lawyer, "记录办理结果")
+    action = open_action(lawyer, "办结")
     action.locator("select[name='resolve-outcome']").select_option(label="调解/和解")
     action.locator("input[name='resolve-amount_recovered']").fill("52000")
     action.locator("textarea[name='resolve-outcome_note']").fill("出租车保险公司与平台调解赔付。")
