@@ -5,10 +5,13 @@ which records the change on each of their cases."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cases.deadlines import bookkeeping
 from cases.intake import update_worker
 from cases.models import (
     Assignment,
@@ -20,6 +23,7 @@ from cases.models import (
     Document,
     DocumentBatch,
     HolidayOverride,
+    HolidayYear,
     Milestone,
     Notification,
     Party,
@@ -170,12 +174,87 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_filter = ["threshold", "channel"]
 
 
+# The holiday calendar. Every change is saved through `bookkeeping.schedule_changed`,
+# which queues the recompute of the deadlines it can move (and the notices to the
+# people whose dates moved) once the change is committed: no restart, no waiting for
+# the nightly run.
+
+RECOMPUTE_QUEUED = _(
+    "已安排按新的节假日安排重新计算期限；届满日有变化的，承办律师和辖区协调员会收到站内通知。"
+)
+
+
 @admin.register(HolidayOverride)
 class HolidayOverrideAdmin(admin.ModelAdmin):
     list_display = ["date", "kind", "note", "source"]
     list_filter = ["kind"]
     search_fields = ["note", "source"]
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        before = HolidayOverride.objects.filter(pk=obj.pk).values_list("date", flat=True)
+        days = {obj.date, *(before if change else [])}
+        super().save_model(request, obj, form, change)
+        bookkeeping.schedule_changed(days=days)
+        self.message_user(request, RECOMPUTE_QUEUED)
+
+    def delete_model(self, request, obj):
+        day = obj.date
+        super().delete_model(request, obj)
+        bookkeeping.schedule_changed(days=[day])
+
+    def delete_queryset(self, request, queryset):
+        days = list(queryset.values_list("date", flat=True))
+        super().delete_queryset(request, queryset)
+        bookkeeping.schedule_changed(days=days)
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    """Whether a year's schedule is entered in full: data next to the overrides (it
+    used to be the HOLIDAY_SCHEDULE_COMPLETE_YEARS setting, still read as a fallback
+    for years without a row)."""
+
+    list_display = ["year", "complete", "source", "entered", "updated_at"]
+    fields = ["year", "complete", "source", "note", "entered"]
+    readonly_fields = ["entered"]
+
+    @admin.display(description=_("已录入的节假日调整"))
+    def entered(self, obj):
+        if obj is None or not obj.year:
+            return "—"
+        counts = dict(
+            HolidayOverride.objects.filter(date__year=obj.year)
+            .values_list("kind")
+            .annotate(n=Count("pk"))
+        )
+        url = reverse("admin:cases_holidayoverride_changelist") + f"?date__year={obj.year}"
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            _("放假日 %(rest)d 天，调休上班日 %(work)d 天")
+            % {
+                "rest": counts.get(HolidayOverride.Kind.RESTDAY, 0),
+                "work": counts.get(HolidayOverride.Kind.WORKDAY, 0),
+            },
+        )
+
+    def save_model(self, request, obj, form, change):
+        before = HolidayYear.objects.filter(pk=obj.pk).values_list("year", flat=True)
+        years = {obj.year, *(before if change else [])}
+        super().save_model(request, obj, form, change)
+        bookkeeping.schedule_changed(years=years)
+        self.message_user(request, RECOMPUTE_QUEUED)
+
+    def delete_model(self, request, obj):
+        year = obj.year
+        super().delete_model(request, obj)
+        bookkeeping.schedule_changed(years=[year])
+
+    def delete_queryset(self, request, queryset):
+        years = list(queryset.values_list("year", flat=True))
+        super().delete_queryset(request, queryset)
+        bookkeeping.schedule_changed(years=years)
 
 
 @admin.register(Document)

@@ -9,6 +9,8 @@ SCHEDULES declares the recurring jobs; `manage.py setup_schedules` creates or up
 them idempotently (run by `make run` and on deploy).
 """
 
+import datetime
+
 from django.core.management import call_command
 
 from cases import workflow
@@ -53,6 +55,13 @@ def deadline_reminder_sweep() -> dict:
 
 def recompute_provisional_deadlines() -> int:
     return bookkeeping.recompute_provisional()
+
+
+def recompute_after_calendar_change(days: list[str], years: list[int]) -> int:
+    """Queued by the admin when a holiday override or a year's completeness changes."""
+    return bookkeeping.recompute_schedule(
+        days=[datetime.date.fromisoformat(d) for d in days], years=years
+    )
 
 
 def deadline_digest() -> int:

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from cases import workflow
 from cases.claims import exempt_42_3
+from cases.deadlines.bookkeeping import next_act_by
+from cases.deadlines.rules import aid_first_notice
 from cases.links import STAND_IN, case_url
 from cases.models import Case, Party, Worker
 from lawyers.models import ClaimType
@@ -78,6 +80,8 @@ def board_rows(request, cases, next_url) -> list[dict]:
     rendered: dict[tuple, tuple[str, str]] = {}
     label = _Labels()
     rows = []
+    today = timezone.localdate()
+    act_by = next_act_by([case.pk for case in cases])  # one query for the page
     for case in cases:
         exemption = exempt_42_3(case.claim_list)
         parts = []
@@ -113,6 +117,8 @@ def board_rows(request, cases, next_url) -> list[dict]:
                 # dashes) and the primary key were put in.
                 "actions_html": mark_safe("".join(parts)),
                 "exemption": exemption,
+                # 法律援助法 44(1)(一): a deadline fewer than seven days away.
+                "aid_first": aid_first_notice(act_by.get(case.pk), today),
             }
         )
     return rows

@@ -14,11 +14,14 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import attachments, claims, events, evidence, workflow
+from cases.deadlines.bookkeeping import next_act_by
+from cases.deadlines.rules import aid_first_notice
 from cases.forms import IntakeForm, NoteForm, PartyFormSet, UploadForm, party_rows
 from cases.intake import recent_access_code, remember_access_code
 from cases.models import Case, CaseEvent, ConsentText
@@ -176,11 +179,13 @@ def intake_open_cases(request):
 def receipt(request, number):
     case = get_case_for(request.user, number)
     pdf_url = reverse("cases:document_generate", args=[case.number, "receipt"])
+    act_by = next_act_by([case.pk]).get(case.pk)
     return render(
         request,
         "cases/receipt.html",
         {
             "case": case,
+            "aid_first": aid_first_notice(act_by, timezone.localdate()),
             "access_code": recent_access_code(request.session, case.number),
             "pdf_url": pdf_url,
             "status_url": request.build_absolute_uri(reverse("status:start")),

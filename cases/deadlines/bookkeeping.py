@@ -17,17 +17,26 @@ calls it.
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Min, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_q.tasks import async_task
 
 from cases import claims, events
 from cases.deadlines import rules
 from cases.deadlines.workdays import Calendar, load_calendar
+from cases.links import case_url
 from cases.models import CaseEvent, Deadline, Milestone
+from cases.notices import notify
 from cases.permissions import ensure_editable
+from lawyers.models import Lawyer
+from stations.models import Membership
+
+User = get_user_model()
 
 # Reasons stored on deadlines closed by a transition.
 TRANSITION_CLOSE = {
@@ -52,20 +61,39 @@ def apply_result(deadline, result: rules.Result) -> None:
     deadline.provisional = result.provisional
     deadline.rolled_over = result.rolled_over
     deadline.makeup_workday = result.makeup_workday
+    # Stored only when it tells something: a provisional due date that leans on
+    # guessed rest days.
+    deadline.safe_date = result.safe_date if result.safe_date != result.due else None
     deadline.citation = str(result.citation)[:200]
 
 
-def compute_for(deadline, calendar: Calendar) -> rules.Result:
-    """Recompute a Deadline row's dates from its trigger, extension, interruption and suspension."""
+def compute_for(deadline, calendar: Calendar, milestone_date=None) -> rules.Result:
+    """Recompute a Deadline row's dates from its trigger, extension, interruption and
+    suspension. A period that follows another (`rule.after`) is counted from the
+    milestone's date (`milestone_date`, else the row's milestone) and takes that
+    period's end as its trigger date; a period paused by milestones (`rule.paused_by`)
+    reads its pause from the case's milestones."""
     rule = rules.get_rule(deadline.rule)
-    result = rules.compute(
-        rule,
-        deadline.trigger_date,
-        calendar,
-        extended=deadline.extended,
-        restarted_on=deadline.restarted_on,
-        suspended_days=deadline.suspended_days,
-    )
+    if rule.paused_by:
+        marks = Milestone.objects.filter(
+            case_id=deadline.case_id, kind__in=rule.paused_by
+        ).values_list("kind", "date")
+        deadline.suspended_since, deadline.suspended_days = rules.pause_from(
+            marks, rule.paused_by, deadline.trigger_date
+        )
+    if rule.after:
+        start = milestone_date or deadline.milestone.date
+        result = rules.compute_after(rule, start, calendar, extended=deadline.extended)
+        deadline.trigger_date = result.trigger
+    else:
+        result = rules.compute(
+            rule,
+            deadline.trigger_date,
+            calendar,
+            extended=deadline.extended,
+            restarted_on=deadline.restarted_on,
+            suspended_days=deadline.suspended_days,
+        )
     apply_result(deadline, result)
     return result
 
@@ -78,7 +106,7 @@ def _unsaved_deadline(case, rule, trigger_date, calendar, milestone=None):
         trigger_date=trigger_date,
         binds=rule.binds,
     )
-    compute_for(deadline, calendar)
+    compute_for(deadline, calendar, milestone_date=trigger_date)
     return deadline
 
 
@@ -220,10 +248,43 @@ def sync_milestone(milestone, calendar: Calendar) -> list:
             continue
         if deadline.status == Deadline.Status.OPEN:
             deadline.trigger_date = milestone.date
-            compute_for(deadline, calendar)
+            compute_for(deadline, calendar, milestone_date=milestone.date)
             deadline.save()
         out.append(deadline)
     return out
+
+
+def _apply_pauses(milestone, calendar: Calendar, user) -> None:
+    """A milestone that pauses or resumes periods (rules.PAUSES): recompute the case's
+    open deadlines of those rules and log what changed."""
+    codes = rules.PAUSES.get(milestone.kind)
+    if not codes:
+        return
+    for deadline in Deadline.objects.filter(
+        case=milestone.case_id, rule__in=codes, status=Deadline.Status.OPEN
+    ):
+        before = (deadline.due_date, deadline.suspended_since, deadline.suspended_days)
+        compute_for(deadline, calendar)
+        if (deadline.due_date, deadline.suspended_since, deadline.suspended_days) == before:
+            continue
+        deadline.save()
+        if deadline.suspended_since:
+            data = {"suspended_since": deadline.suspended_since.isoformat()}
+        else:
+            data = {
+                "resumed_on": milestone.date.isoformat(),
+                "paused_days": deadline.suspended_days,
+                "old_due": before[0].isoformat(),
+                "new_due": deadline.due_date.isoformat(),
+            }
+        events.record(
+            milestone.case,
+            CaseEvent.Kind.DEADLINE,
+            actor=user,
+            deadline=deadline.pk,
+            rule=deadline.rule,
+            **data,
+        )
 
 
 def record_milestone(case, kind, date, user, note="") -> object:
@@ -233,8 +294,10 @@ def record_milestone(case, kind, date, user, note="") -> object:
         milestone = Milestone.objects.create(
             case=case, kind=kind, date=date, note=note, recorded_by=user
         )
-        created = sync_milestone(milestone, load_calendar())
+        calendar = load_calendar()
+        created = sync_milestone(milestone, calendar)
         _settle_fulfilled(milestone)
+        _apply_pauses(milestone, calendar, user)
         events.record(
             case,
             CaseEvent.Kind.MILESTONE,
@@ -252,13 +315,21 @@ def _settle_fulfilled(milestone) -> None:
     """The deadlines this milestone was the act for (rules.FULFILLED_BY) are settled:
     done if it came in time, missed if it came after the due date."""
     words = {"date": milestone.date.isoformat(), "what": milestone.get_kind_display()}
+    # Never the deadlines this milestone has just started (补正 starts a new period of
+    # the rule it settles).
+    others = Deadline.objects.filter(case=milestone.case_id).exclude(milestone=milestone)
     _close_by_due(
-        Deadline.objects.filter(
-            case=milestone.case_id, rule__in=rules.FULFILLED_BY.get(milestone.kind, ())
-        ),
+        others.filter(rule__in=rules.FULFILLED_BY.get(milestone.kind, ())),
         milestone.date,
         overdue=(Deadline.Status.MISSED, _("%(date)s 才%(what)s，已过届满日") % words),
         in_time=(Deadline.Status.DONE, _("已于 %(date)s %(what)s") % words),
+    )
+    mooted = _("已于 %(date)s %(what)s，不再需要办理") % words
+    _close_by_due(
+        others.filter(rule__in=rules.MOOTED_BY.get(milestone.kind, ())),
+        milestone.date,
+        overdue=(Deadline.Status.WAIVED, mooted),
+        in_time=(Deadline.Status.WAIVED, mooted),
     )
 
 
@@ -270,7 +341,9 @@ def update_milestone(milestone, *, date, note, user) -> object:
         milestone.date = date
         milestone.note = note
         milestone.save(update_fields=["date", "note", "updated_at"])
-        sync_milestone(milestone, load_calendar())
+        calendar = load_calendar()
+        sync_milestone(milestone, calendar)
+        _apply_pauses(milestone, calendar, user)
         events.record(
             milestone.case,
             CaseEvent.Kind.MILESTONE,
@@ -350,7 +423,17 @@ def extend_deadline(deadline, *, user, reason=""):
     def mutate(d):
         d.extended = True
 
-    return _change(deadline, user, reason, mutate, {"extended": True})
+    extended = _change(deadline, user, reason, mutate, {"extended": True})
+    # A period counted from this one's end (行政诉讼法 45 after 行政复议法 62) moves with it.
+    for follower in Deadline.objects.filter(
+        case=deadline.case_id,
+        milestone=deadline.milestone_id,
+        rule__in=rules.FOLLOWERS.get(deadline.rule, ()),
+        status=Deadline.Status.OPEN,
+        extended=False,
+    ):
+        _change(follower, user, reason, mutate, {"extended": True})
+    return extended
 
 
 def interrupt_deadline(deadline, *, on: datetime.date, user, reason=""):
@@ -422,70 +505,154 @@ def resume_deadline(deadline, *, on: datetime.date, user, reason=""):
 
 
 # ---------------------------------------------------------------------------
-# The daily recompute
+# Recomputing when the holiday calendar changes
+
+# The fields a calendar change can move.
+RECOMPUTED = (
+    "trigger_date",
+    "due_date",
+    "provisional",
+    "rolled_over",
+    "makeup_workday",
+    "safe_date",
+    "suspended_since",
+    "suspended_days",
+)
 
 
 def recompute_open(queryset, calendar=None) -> int:
-    """Recompute open deadlines in `queryset`; returns how many changed. Writes a
-    CaseEvent for every due date that moved."""
+    """Recompute open deadlines in `queryset`; returns how many changed. For every due
+    date that moved: a CaseEvent, and an in-app notice to the case's lawyer and the
+    region's coordinators (`tell_moved`)."""
     calendar = calendar or load_calendar()
     changed = 0
-    for deadline in queryset.filter(status=Deadline.Status.OPEN).iterator(chunk_size=500):
-        before = (
-            deadline.due_date,
-            deadline.provisional,
-            deadline.rolled_over,
-            deadline.makeup_workday,
-        )
+    coordinators = {}
+    rows = queryset.filter(status=Deadline.Status.OPEN).select_related("case", "milestone")
+    for deadline in rows.iterator(chunk_size=500):
+        before = tuple(getattr(deadline, name) for name in RECOMPUTED)
         compute_for(deadline, calendar)
-        after = (
-            deadline.due_date,
-            deadline.provisional,
-            deadline.rolled_over,
-            deadline.makeup_workday,
-        )
+        after = tuple(getattr(deadline, name) for name in RECOMPUTED)
         if before == after:
             continue
+        old_due = before[RECOMPUTED.index("due_date")]
         with transaction.atomic():
-            rows = Deadline.objects.filter(
-                pk=deadline.pk, status=Deadline.Status.OPEN, due_date=before[0]
-            ).update(
-                due_date=deadline.due_date,
-                provisional=deadline.provisional,
-                rolled_over=deadline.rolled_over,
-                makeup_workday=deadline.makeup_workday,
-                updated_at=timezone.now(),
-            )
-            if rows and before[0] != deadline.due_date:
+            rows_updated = Deadline.objects.filter(
+                pk=deadline.pk, status=Deadline.Status.OPEN, due_date=old_due
+            ).update(**dict(zip(RECOMPUTED, after, strict=True)), updated_at=timezone.now())
+            if rows_updated and old_due != deadline.due_date:
                 events.record(
                     deadline.case,
                     CaseEvent.Kind.DEADLINE,
                     deadline=deadline.pk,
                     rule=deadline.rule,
-                    old_due=before[0].isoformat(),
+                    old_due=old_due.isoformat(),
                     new_due=deadline.due_date.isoformat(),
                     recomputed=True,
                 )
-        changed += rows
+                tell_moved(deadline, old_due, coordinators)
+        changed += rows_updated
     return changed
 
 
-def recompute_provisional() -> int:
-    """Provisional deadlines, and open ones whose period touches an admin override:
-    recomputed with today's schedule (daily task; safe to run twice)."""
+def _moved_text(deadline, old_due) -> str:
+    words = {
+        "number": deadline.case.number,
+        "label": rules.label_of(deadline.rule),
+        "old": old_due.isoformat(),
+        "new": deadline.due_date.isoformat(),
+    }
+    text = (
+        _("【期限变更】案件 %(number)s「%(label)s」届满日 %(old)s → %(new)s（节假日安排更新）")
+        % words
+    )
+    if deadline.provisional:
+        text += _("（暂定）")
+    if deadline.safe_date and deadline.binds == Deadline.Binds.WORKER:
+        text += _("；最晚请在 %(date)s 前办理（暂定）") % {"date": deadline.safe_date.isoformat()}
+    return text
+
+
+def tell_moved(deadline, old_due, coordinators: dict) -> None:
+    """In-app notices that a due date moved: to the case's lawyer and to the
+    coordinators of its region (`coordinators` caches them per region code). Once per
+    deadline, move and person (the dedupe key). No SMS to the worker: a recompute never
+    moves a due date before the safe date the worker was shown (the property test in
+    tests/test_statutory_holidays.py), and their status page shows the new date."""
+    case = deadline.case
+    region = case.region_code
+    if region not in coordinators:
+        coordinators[region] = set(
+            Membership.objects.coordinating(region).values_list("user_id", flat=True)
+        )
+    people = set(coordinators[region])
+    if case.lawyer_id:
+        people |= set(Lawyer.objects.filter(pk=case.lawyer_id).values_list("user_id", flat=True))
+    url = case_url("cases:detail", case.number) + "#deadlines-panel"
+    for user_id in sorted(people - {None}):
+        notify.notify_user(
+            User(pk=user_id),
+            lambda: _moved_text(deadline, old_due),
+            case=case,
+            url=url,
+            dedupe_key=f"moved:{deadline.pk}:{old_due:%Y%m%d}:{deadline.due_date:%Y%m%d}:{user_id}",
+        )
+
+
+def recompute_schedule(days=(), years=()) -> int:
+    """Recompute the open deadlines a calendar change can move, with today's schedule:
+    the provisional ones; those whose period touches an admin override (or one of
+    `days`, e.g. an override just deleted); and those whose period touches one of
+    `years` (a year marked complete, or no longer). Safe to run twice."""
     calendar = load_calendar()
     query = Q(provisional=True)
     this_year = timezone.localdate().year
-    for day in calendar.overrides:
+    for day in {*calendar.overrides, *days}:
         if day.year >= this_year - 1:
             # A rest day can only push a due date later, a working day pull it earlier,
             # by at most a couple of weeks: a window around the date covers both.
             query |= Q(trigger_date__lte=day, due_date__gte=day - datetime.timedelta(days=20))
+    for year in years:
+        query |= Q(
+            trigger_date__lte=datetime.date(year, 12, 31),
+            due_date__gte=datetime.date(year, 1, 1) - datetime.timedelta(days=20),
+        )
     return recompute_open(Deadline.objects.filter(query), calendar)
+
+
+def recompute_provisional() -> int:
+    """The nightly run (a newer chinesecalendar, or a change nobody queued)."""
+    return recompute_schedule()
+
+
+def schedule_changed(*, days=(), years=()) -> None:
+    """The admin changed the calendar (an override, or whether a year is complete):
+    queue the recompute once the change is committed, so it takes effect now, without
+    a restart and without waiting for the nightly run."""
+    days = sorted({d.isoformat() for d in days})
+    years = sorted({int(y) for y in years})
+    transaction.on_commit(
+        lambda: async_task("cases.tasks.recompute_after_calendar_change", days, years)
+    )
 
 
 # ---------------------------------------------------------------------------
 # Queries
+
+
+def next_act_by(case_ids) -> dict:
+    """Case id → the day to act by on its nearest open worker-side deadline (the safe
+    date of a provisional one), for the cases that have one. One query."""
+    return dict(
+        Deadline.objects.filter(
+            case_id__in=list(case_ids),
+            status=Deadline.Status.OPEN,
+            binds=Deadline.Binds.WORKER,
+            suspended_since__isnull=True,
+        )
+        .values("case_id")
+        .annotate(act_by=Min(Coalesce("safe_date", "due_date")))
+        .values_list("case_id", "act_by")
+    )
 
 
 def annotate_next_deadline(queryset):

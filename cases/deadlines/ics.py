@@ -51,7 +51,9 @@ def build(deadlines, *, calendar_name: str, now=None) -> str:
         summary = f"{'【暂定】' if d.provisional else ''}{label} · {d.case.number}"
         description = f"{d.citation}\n{d.get_binds_display()}"
         if d.provisional:
-            description += "\n届满日按周末推算，节假日安排公布后会重新计算"
+            description += "\n届满日按周末和法定节假日推算，节假日安排公布后会重新计算"
+        if d.safe_date and d.binds == Deadline.Binds.WORKER:
+            description += f"\n最晚请在 {d.safe_date:%Y-%m-%d} 前办理（暂定）"
         lines += [
             "BEGIN:VEVENT",
             f"UID:deadline-{d.pk}@yizhan-legal-aid",

@@ -182,6 +182,7 @@ class Due(NamedTuple):
     rule: str
     due_date: datetime.date
     provisional: bool
+    safe_date: datetime.date | None  # "最晚请在…前办理（暂定）"
     citation: str
     threshold: str
     lawyer_user_id: int | None
@@ -203,6 +204,7 @@ DUE_FIELDS = [
     "rule",
     "due_date",
     "provisional",
+    "safe_date",
     "citation",
     "threshold",
     "case__lawyer__user_id",
@@ -311,6 +313,8 @@ def message_for(due, today) -> str:
     }
     if due.provisional:
         text += _("（暂定）")
+    if due.safe_date:
+        text += _("，最晚请在 %(date)s 前办理（暂定）") % {"date": due.safe_date.isoformat()}
     if due.rule in rules.PILOT_RULES:
         text += _("（%(notice)s）") % {"notice": rules.PILOT_NOTICE}
     return text
@@ -406,11 +410,15 @@ def _claim_and_send(planned: dict, lawyers: list, today, template, mail) -> dict
                     "due": due.due_date.isoformat(),
                     "left": left_label((due.due_date - today).days),
                 }
+                sms_template = "deadline_reminder"
+                if due.safe_date:
+                    sms_template = "deadline_reminder_safe"
+                    params["safe"] = due.safe_date.isoformat()
                 sms_rows.append(
                     SmsMessage(
                         phone=due.lawyer_phone,
-                        template="deadline_reminder",
-                        body=sms.render("deadline_reminder", params)[:300],
+                        template=sms_template,
+                        body=sms.render(sms_template, params)[:300],
                         dedupe_key=dedupe[:100],
                     )
                 )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +80,15 @@ class Rule:
     # For a deadline the worker's side must meet: what they must do, in their words
     # ("申请工伤认定"), for the status page, the SMS and the receipt.
     worker_action: str = ""
+    # A period that starts when another one ends (行政诉讼法 45: 15 days from the day
+    # the 复议 period ends): the code of that rule, started by the same milestone. The
+    # deadline's trigger date is then that rule's due date (see `compute_after`); asked
+    # directly (`compute`, the `deadline` command) the trigger is that end date.
+    after: str = ""
+    # (pausing kind, resuming kind): milestones that suspend this period and resume it
+    # (工伤保险条例 20(3)). The pause is read from the case's milestones, so correcting
+    # one of their dates recomputes the deadline (see `pause_from`).
+    paused_by: tuple[str, str] | tuple[()] = ()
 
     @property
     def period_label(self) -> str:
@@ -130,6 +139,28 @@ RULES: dict[str, Rule] = {
             note=_("非因职工本人原因耽误的时间不计入申请期限（记为“中止”）。"),
             worker_action=_("申请工伤认定"),
         ),
+        # 工伤认定办法 (人社部令第8号) art. 8(1): 15 days after receiving the application,
+        # or all the material asked for, to decide whether to accept it. Not among the
+        # texts in ../shared/law/: read on secondary reprints of the 2010 办法 (the law
+        # notes, A4). The repealed 2003 办法 said "15个工作日" for the notice of missing
+        # material; the 2010 text says 15日 and defines no working days, so calendar days.
+        _rule(
+            "injury.acceptance",
+            _("人社部门决定是否受理工伤认定申请"),
+            ("injury_filed", "injury_supplemented"),
+            15,
+            DAYS,
+            AGENCY,
+            _("《工伤认定办法》第八条第一款"),
+            note=_(
+                "材料不完整的，应一次性书面告知需补正的全部材料；收到全部补正材料后 15 日内"
+                "决定是否受理（记录“补正工伤认定申请材料”节点后重新起算）。"
+            ),
+        ),
+        # Art. 20(3): the time limit is suspended while the decision waits for the
+        # conclusion of a judicial organ or another authority (for riders: the traffic
+        # police's finding, an arbitration on the labour relation). Recorded as a pair
+        # of milestones; the paused days are added to the end.
         _rule(
             "injury.decision",
             _("人社部门作出工伤认定决定"),
@@ -137,8 +168,29 @@ RULES: dict[str, Rule] = {
             60,
             DAYS,
             AGENCY,
-            _("《工伤保险条例》第二十条"),
-            note=_("事实清楚、权利义务明确的，应在15日内作出。"),
+            _("《工伤保险条例》第二十条第一款"),
+            paused_by=("injury_decision_paused", "injury_decision_resumed"),
+            note=_(
+                "事实清楚、权利义务明确的，应在15日内作出（第二十条第二款）；需以司法机关或"
+                "有关行政主管部门的结论为依据的，等待结论期间中止（第二十条第三款）。"
+            ),
+        ),
+        # The variant of art. 20(2). Whether a case is "事实清楚、权利义务明确" is the
+        # authority's call, so both clocks start; the lawyer waives this one when it
+        # does not apply.
+        _rule(
+            "injury.decision_simple",
+            _("人社部门作出工伤认定决定（事实清楚的）"),
+            ("injury_accepted",),
+            15,
+            DAYS,
+            AGENCY,
+            _("《工伤保险条例》第二十条第二款"),
+            paused_by=("injury_decision_paused", "injury_decision_resumed"),
+            note=_(
+                "仅适用于事实清楚、权利义务明确的工伤认定申请；不属于这种情形的，"
+                "请将本期限标为“免除”，按 60 日的期限跟进。"
+            ),
         ),
         _rule(
             "injury.appraisal_conclusion",
@@ -160,11 +212,27 @@ RULES: dict[str, Rule] = {
             _("《工伤保险条例》第二十六条"),
             worker_action=_("申请再次鉴定"),
         ),
-        # 行政复议法 (2023 revision) 第二十条: 60 days from knowing of the act.
+        # Art. 29 sends 再次鉴定 to the time limit of art. 25(2): 60 days from receiving
+        # the application, extendable by 30.
+        _rule(
+            "injury.reappraisal_conclusion",
+            _("作出再次鉴定结论"),
+            ("reappraisal_applied",),
+            60,
+            DAYS,
+            AGENCY,
+            _("《工伤保险条例》第二十九条、第二十五条第二款"),
+            extension=30,
+        ),
+        # 行政复议法 (2023 revision) 第二十条: 60 days from knowing of the act. Art. 88(2)
+        # makes only its 3-, 5-, 7- and 10-day periods working days: 60 are calendar days.
+        # The occupational-injury pilot's 确认结论 is an administrative act too (courts
+        # hear it as a 行政确认 case); the pilot measures' own remedy clause could not
+        # be read, so the general periods apply from it.
         _rule(
             "admin.reconsideration",
             _("申请行政复议"),
-            ("injury_decided",),
+            ("injury_decided", "occupational_confirmed"),
             60,
             DAYS,
             WORKER,
@@ -174,7 +242,7 @@ RULES: dict[str, Rule] = {
         _rule(
             "admin.lawsuit",
             _("提起行政诉讼"),
-            ("injury_decided",),
+            ("injury_decided", "occupational_confirmed"),
             6,
             MONTHS,
             WORKER,
@@ -189,6 +257,38 @@ RULES: dict[str, Rule] = {
             DAYS,
             WORKER,
             _("《行政诉讼法》第四十五条"),
+            worker_action=_("提起行政诉讼"),
+        ),
+        # 行政复议法 art. 62(1): 60 days from accepting the application, extendable by at
+        # most 30 with written notice. Calendar days: art. 88(2) covers 3/5/7/10 only.
+        _rule(
+            "admin.reconsideration_decision",
+            _("行政复议机关作出复议决定"),
+            ("reconsideration_accepted",),
+            60,
+            DAYS,
+            AGENCY,
+            _("《行政复议法》第六十二条第一款"),
+            extension=30,
+            note=_(
+                "适用简易程序的，应在受理之日起 30 日内作出（第六十二条第二款）。"
+                "逾期不作决定的，可在复议期满之日起 15 日内提起行政诉讼。"
+            ),
+        ),
+        # 行政诉讼法 art. 45 (one paragraph), second sentence: "复议机关逾期不作决定的，
+        # 申请人可以在复议期满之日起十五日内向人民法院提起诉讼". Day 0 is the last day of
+        # the 复议 period, i.e. the due date of admin.reconsideration_decision (with its
+        # extension when that one is extended).
+        _rule(
+            "admin.lawsuit_after_reconsideration_silence",
+            _("复议机关逾期不作决定，提起行政诉讼"),
+            ("reconsideration_accepted",),
+            15,
+            DAYS,
+            WORKER,
+            _("《行政诉讼法》第四十五条"),
+            after="admin.reconsideration_decision",
+            note=_("自复议期满之日起算；收到复议决定的，改为自收到复议决定书之日起 15 日。"),
             worker_action=_("提起行政诉讼"),
         ),
         # The 15 days are in the third paragraph of art. 14.
@@ -209,19 +309,29 @@ RULES: dict[str, Rule] = {
             1,
             YEARS,
             WORKER,
-            _("《劳动争议调解仲裁法》第二十七条"),
+            _("《劳动争议调解仲裁法》第二十七条第一款、第四款"),
             limitation=True,
             note=_("拖欠劳动报酬的，自劳动关系终止之日起一年内提出（第二十七条第四款）。"),
             # Art. 27(1): one year from knowing of the infringement, for disputes in a
             # labour relation (injury benefits, other labour disputes). Art. 27(4): unpaid
             # pay is not time-barred while employment lasts, and runs one year from its
             # end; so for a wage claim the clock starts at the end of employment only.
+            # An occupational-injury claim under the platform pilot needs no labour
+            # relation and is not a labour dispute: it opens no arbitration clock (a
+            # case that also has a labour claim gets it from that claim).
             trigger_claims=(
-                ("knew_infringement", frozenset({"injury", "occupational", "labor"})),
+                ("knew_infringement", frozenset({"injury", "labor"})),
                 ("employment_ended", frozenset({"wage"})),
             ),
             worker_action=_("申请劳动仲裁"),
         ),
+        # Calendar days. 劳动人事争议仲裁办案规则 (人社部令第33号) is said to read its 3-,
+        # 5- and 10-day periods as working days, but that sentence could not be found in
+        # any copy of the 规则 we could read (law notes A13: UNVERIFIED); its art. 19, read
+        # on a secondary copy, sends what it does not regulate to the civil-procedure
+        # rules, which count calendar days. The statute (art. 29) says 五日, so 5 days
+        # until the official text shows otherwise; for a period the commission must
+        # meet, the earlier date is the side to err on.
         _rule(
             "labor.arbitration_acceptance",
             _("仲裁委决定是否受理"),
@@ -258,7 +368,17 @@ RULES: dict[str, Rule] = {
             30,
             DAYS,
             AGENCY,
-            _("《劳动争议调解仲裁法》第四十九条"),
+            _("《劳动争议调解仲裁法》第四十九条第一款"),
+        ),
+        _rule(
+            "labor.suit_after_set_aside",
+            _("终局裁决被撤销后起诉"),
+            ("award_set_aside",),
+            15,
+            DAYS,
+            WORKER,
+            _("《劳动争议调解仲裁法》第四十九条第三款"),
+            worker_action=_("向法院起诉"),
         ),
         _rule(
             "civil.appeal",
@@ -267,8 +387,80 @@ RULES: dict[str, Rule] = {
             15,
             DAYS,
             WORKER,
-            _("《民事诉讼法》第一百七十一条"),
+            _("《民事诉讼法》第一百七十一条第一款"),
             worker_action=_("提起上诉"),
+        ),
+        _rule(
+            "civil.appeal_ruling",
+            _("不服一审裁定上诉"),
+            ("ruling_served",),
+            10,
+            DAYS,
+            WORKER,
+            _("《民事诉讼法》第一百七十一条第二款"),
+            note=_(
+                "可以上诉的裁定：不予受理、对管辖权有异议的、驳回起诉（第一百五十七条第二款）。"
+            ),
+            worker_action=_("对裁定提起上诉"),
+        ),
+        # 行政诉讼法 art. 85 is one paragraph: 15 days against a judgment (first
+        # sentence), 10 against a ruling (second sentence).
+        _rule(
+            "admin.appeal",
+            _("不服行政诉讼一审判决上诉"),
+            ("admin_judgment_served",),
+            15,
+            DAYS,
+            WORKER,
+            _("《行政诉讼法》第八十五条"),
+            worker_action=_("提起上诉"),
+        ),
+        _rule(
+            "admin.appeal_ruling",
+            _("不服行政诉讼一审裁定上诉"),
+            ("admin_ruling_served",),
+            10,
+            DAYS,
+            WORKER,
+            _("《行政诉讼法》第八十五条"),
+            worker_action=_("对裁定提起上诉"),
+        ),
+        # 民事诉讼法 art. 227(2): the debtor pays or objects in writing within 15 days of
+        # receiving the 支付令; art. 227(3): otherwise the creditor (for a rider: the
+        # worker, 劳动合同法 30 II, 劳动争议调解仲裁法 16) may apply for enforcement.
+        _rule(
+            "civil.payment_order_objection",
+            _("债务人对支付令提出异议"),
+            ("payment_order_received",),
+            15,
+            DAYS,
+            AGENCY,
+            _("《民事诉讼法》第二百二十七条第二款"),
+            note=_(
+                "债务人期满既不提出书面异议又不履行的，可以向法院申请执行（第二百二十七条第三款）。"
+            ),
+        ),
+        _rule(
+            "civil.judicial_confirmation",
+            _("申请司法确认调解协议"),
+            ("mediation_agreement_effective",),
+            30,
+            DAYS,
+            WORKER,
+            _("《民事诉讼法》第二百零五条"),
+            note=_("须由双方当事人共同向法院提出。"),
+            worker_action=_("与对方共同申请司法确认"),
+        ),
+        _rule(
+            "civil.preservation_suit",
+            _("诉前保全后起诉或申请仲裁"),
+            ("pre_suit_preservation",),
+            30,
+            DAYS,
+            WORKER,
+            _("《民事诉讼法》第一百零四条第三款"),
+            note=_("逾期不起诉或者不申请仲裁的，法院应当解除保全。"),
+            worker_action=_("起诉或申请仲裁"),
         ),
         _rule(
             "civil.enforcement",
@@ -277,7 +469,7 @@ RULES: dict[str, Rule] = {
             2,
             YEARS,
             WORKER,
-            _("《民事诉讼法》第二百五十条"),
+            _("《民事诉讼法》第二百五十条第一款、第二款"),
             # Art. 250 applies the limitation rules on suspension and interruption,
             # so 民法典 194 II's six-month tail after a suspension applies too.
             limitation=True,
@@ -295,12 +487,27 @@ RULES: dict[str, Rule] = {
             3,
             YEARS,
             WORKER,
-            _("《民法典》第一百八十八条"),
+            _("《民法典》第一百八十八条第一款、第二款"),
             claims=frozenset({"tort"}),
             limitation=True,
             resume_tail_months=6,
             note=_("中断适用第一百九十五条，中止适用第一百九十四条（障碍消除后满六个月届满）。"),
             worker_action=_("向对方主张赔偿"),
+        ),
+        # 道路交通事故处理程序规定 (in force 2018-05-01) art. 71(1): three days from service
+        # of the 认定书 (or 证明); art. 112 item (五): "“一日”、“二日”、“三日”、“五日”、
+        # “十日”，是指工作日，不包括节假日". Not among ../shared/law/; read in full on the
+        # LawRefBook/Laws copy (部门规章/公安部/道路交通事故处理程序规定(2018-02-02).md).
+        _rule(
+            "traffic.liability_review",
+            _("申请道路交通事故认定复核"),
+            ("traffic_finding_served",),
+            3,
+            WORKDAYS,
+            WORKER,
+            _("《道路交通事故处理程序规定》第七十一条第一款、第一百一十二条第五项"),
+            note=_("“三日”指工作日；逾期申请的不予受理，同一事故的复核以一次为限。"),
+            worker_action=_("申请交通事故认定复核"),
         ),
         _rule(
             "legalaid.decision",
@@ -329,7 +536,9 @@ RULES: dict[str, Rule] = {
             2,
             YEARS,
             WORKER,
-            _("《劳动保障监察条例》第二十条"),
+            # 20(1) gives the two years; 20(2), the paragraph for our trigger, counts them
+            # from the end of a continuing violation ("前款规定的期限").
+            _("《劳动保障监察条例》第二十条第二款"),
             worker_action=_("投诉到劳动监察"),
         ),
         _rule(
@@ -394,14 +603,41 @@ RULES: dict[str, Rule] = {
 # pairs; the rest are closed by hand on the deadline page.
 FULFILLED_BY = {
     "injury_filed": ("injury.employer_application", "injury.worker_application"),
-    "injury_decided": ("injury.decision",),
+    # The material asked for was handed in: the authority's first 15 days ended with its
+    # request; a new period runs from the new milestone (that one is not settled).
+    "injury_supplemented": ("injury.acceptance",),
+    "injury_accepted": ("injury.acceptance",),
+    "injury_decided": ("injury.decision", "injury.decision_simple"),
     "appraisal_concluded": ("injury.appraisal_conclusion",),
-    "arbitration_filed": ("labor.arbitration_limitation",),
+    "reappraisal_applied": ("injury.reappraisal_request",),
+    "reappraisal_concluded": ("injury.reappraisal_conclusion",),
+    "reconsideration_applied": ("admin.reconsideration",),
+    "reconsideration_decided": ("admin.reconsideration_decision",),
+    "arbitration_filed": ("labor.arbitration_limitation", "civil.preservation_suit"),
     "arbitration_accepted": ("labor.arbitration_acceptance",),
     "award_received": ("labor.arbitration_award",),
     "final_award_received": ("labor.arbitration_award",),
     "legalaid_granted": ("legalaid.decision",),
     "inspection_complaint": ("inspection.complaint",),
+    "occupational_filed": ("occupational.application",),
+}
+
+# A milestone that makes a deadline moot rather than meeting it: recording it waives
+# that deadline. A 复议 decision received replaces the silence route (行政诉讼法 45:
+# 15 days from receiving the decision, admin.lawsuit_after_reconsideration).
+MOOTED_BY = {
+    "reconsideration_decided": ("admin.lawsuit_after_reconsideration_silence",),
+}
+
+# Milestones that pause or resume a period (rule.paused_by): kind → the rules.
+PAUSES = {
+    kind: tuple(code for code, r in RULES.items() if kind in r.paused_by)
+    for kind in {k for r in RULES.values() for k in r.paused_by}
+}
+# Rules whose period starts when another one ends: the rule → those following it.
+FOLLOWERS = {
+    code: tuple(c for c, r in RULES.items() if r.after == code)
+    for code in {r.after for r in RULES.values() if r.after}
 }
 
 LIMITATION_RULES = frozenset(code for code, r in RULES.items() if r.limitation)
@@ -572,6 +808,74 @@ def compute(
     )
 
 
+def compute_after(
+    rule: Rule | str, milestone_date: datetime.date, calendar: Calendar, *, extended: bool = False
+) -> Result:
+    """A period that starts when the period of `rule.after` ends, both started by a
+    milestone on `milestone_date`. `extended` applies to that first period (行政复议法 62:
+    the 复议 period extended by 30 days moves the end it counts from).
+
+    The result's trigger is the first period's due date. When that one is provisional,
+    so is this, and its safe date counts from the first period's safe date."""
+    if isinstance(rule, str):
+        rule = get_rule(rule)
+    first = compute(rule.after, milestone_date, calendar, extended=extended)
+    result = compute(rule, first.due, calendar)
+    if not first.provisional:
+        return result
+    earliest = compute(rule, first.safe_date, calendar)
+    return replace(result, provisional=True, safe_date=min(result.safe_date, earliest.safe_date))
+
+
+def pause_from(
+    milestones, paused_by: tuple[str, str], start: datetime.date
+) -> tuple[datetime.date | None, int]:
+    """(suspended since, days paused so far) from a case's milestones `(kind, date)`:
+    each pausing milestone on or after `start` opens a pause, the next resuming one
+    closes it (a second pause while paused, or a resume without a pause, changes
+    nothing). An open pause gives its start; closed ones add their length."""
+    pause, resume = paused_by
+    since, days = None, 0
+    for kind, date in sorted(milestones, key=lambda m: (m[1], m[0] != pause)):
+        if date < start:
+            continue
+        if kind == pause and since is None:
+            since = date
+        elif kind == resume and since is not None:
+            days += (date - since).days
+            since = None
+    return since, days
+
+
+# 法律援助法 第四十四条第一款第一项: the legal-aid office may give aid first and check
+# after when "距法定时效或者期限届满不足七日，需要及时提起诉讼或者申请仲裁、行政复议".
+AID_FIRST_DAYS = 7
+AID_FIRST_CITATION = _("《法律援助法》第四十四条第一款第一项")
+
+
+def aid_first(act_by: datetime.date | None, today: datetime.date) -> bool:
+    """The nearest deadline the worker must meet is fewer than seven days away (or
+    already past): flag the case for aid first, the review after."""
+    return act_by is not None and (act_by - today).days < AID_FIRST_DAYS
+
+
+def aid_first_notice(act_by: datetime.date | None, today: datetime.date) -> str:
+    """The flag at intake and on the triage board, or "" when there is none. `act_by`
+    is the day to act by on the case's nearest open worker-side deadline."""
+    if not aid_first(act_by, today):
+        return ""
+    words = {"date": act_by.isoformat(), "citation": AID_FIRST_CITATION}
+    if act_by < today:
+        return str(_("已有须由劳动者一方办理的期限于 %(date)s 届满，请立即核实处理。") % words)
+    return str(
+        _(
+            "距最近一个须由劳动者一方办理的期限届满不足七日（%(date)s）："
+            "可以先行提供法律援助，事后补办审查手续（%(citation)s）。"
+        )
+        % words
+    )
+
+
 def explain(
     result: Result, rule: Rule | None = None, calendar: Calendar | None = None
 ) -> list[str]:
@@ -589,10 +893,14 @@ def explain(
             else "",
         },
     ]
+    if rule.after:
+        lines.append(
+            _("起算日是前一期间（%(label)s）的届满日") % {"label": get_rule(rule.after).label}
+        )
     if result.start != result.trigger:
         lines.append(_("时效中断，自 %(d)s 重新计算") % {"d": result.start.isoformat()})
     if result.suspended_days:
-        lines.append(_("时效中止 %(n)s 日，相应顺延") % {"n": result.suspended_days})
+        lines.append(_("期间中止 %(n)s 日，相应顺延") % {"n": result.suspended_days})
     lines.append(_("期间最后一日：%(d)s") % {"d": result.raw_end.isoformat()})
     if result.rolled_over:
         lines.append(

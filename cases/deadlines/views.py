@@ -131,6 +131,7 @@ def _render_deadline(request, case, deadline, **forms):
         "rule": rule,
         "today": timezone.localdate(),
         "days_left": (deadline.due_date - timezone.localdate()).days,
+        "safe_date": deadline.safe_date if deadline.binds == Deadline.Binds.WORKER else None,
         "can_edit": may_edit_deadlines(case, request.user),
         "is_limitation": deadline.rule in rules.LIMITATION_RULES,
         "interruptible": deadline.rule in rules.INTERRUPTIBLE_RULES,
@@ -270,10 +271,13 @@ def deadline_board(request):
 
 def _row(deadline, today):
     rule = rules.RULES.get(deadline.rule)
+    safe = deadline.safe_date if deadline.binds == Deadline.Binds.WORKER else None
     return {
         "deadline": deadline,
         "label": rule.label if rule else deadline.rule,
         "days_left": (deadline.due_date - today).days,
+        "safe_date": safe,
+        "safe_days_left": (safe - today).days if safe else None,
     }
 
 

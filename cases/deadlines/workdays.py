@@ -10,12 +10,15 @@ Where the answer comes from, in order:
    the answer is **provisional**: the notice adds days off in lieu and make-up
    working days that cannot be guessed.
 
-"A year nobody knows": a year the package does not know and that is not listed in
-`settings.HOLIDAY_SCHEDULE_COMPLETE_YEARS`. An admin who has entered the whole State
-Council schedule for, say, 2027 as overrides adds 2027 to that setting (environment
-variable of the same name): from then on a 2027 date without an override is an
-ordinary day (weekday = work, weekend and statutory holiday = rest) and not
-provisional. The statutory holidays need no override: they are rest days in any
+"A year nobody knows": a year the package does not know and that is not marked
+complete. An admin who has entered the whole State Council schedule for, say, 2027 as
+overrides marks the year complete in the admin (a `HolidayYear` row, "节假日安排年度"):
+from then on a 2027 date without an override is an ordinary day (weekday = work,
+weekend and statutory holiday = rest) and not provisional. Saving that row (or an
+override) recomputes the provisional deadlines at once
+(`cases.deadlines.bookkeeping.schedule_changed`). The older environment setting
+`HOLIDAY_SCHEDULE_COMPLETE_YEARS` is still read as a fallback for years that have no
+row; a row, complete or not, wins over it. The statutory holidays need no override: they are rest days in any
 schedule, so only the days in lieu, the extra days off and the make-up working days
 have to be entered. Until then only the dates that carry an override and the
 statutory holidays are certain; every other date of that year is a guess, and any
@@ -38,7 +41,7 @@ import chinese_calendar
 from django.conf import settings
 
 from cases.deadlines.statutory_holidays import is_statutory_holiday
-from cases.models import HolidayOverride
+from cases.models import HolidayOverride, HolidayYear
 
 _PKG_HOLIDAYS = chinese_calendar.constants.holidays
 _PKG_WORKDAYS = chinese_calendar.constants.workdays
@@ -148,13 +151,27 @@ class Calendar:
         return WorkdayResult(date, provisional)
 
 
+def complete_years(rows, fallback=()) -> set[int]:
+    """The years entered in full: `fallback` (the setting), then each (year, complete)
+    row of the admin, which wins either way."""
+    years = {int(y) for y in fallback}
+    for year, complete in rows:
+        (years.add if complete else years.discard)(year)
+    return years
+
+
 def load_calendar() -> Calendar:
-    """The calendar with the overrides stored in the database (one small query)."""
+    """The calendar with the overrides and the complete years stored in the database
+    (two small queries)."""
     overrides = {
         row.date: row.kind == HolidayOverride.Kind.WORKDAY
         for row in HolidayOverride.objects.only("date", "kind")
     }
-    return Calendar(overrides, getattr(settings, "HOLIDAY_SCHEDULE_COMPLETE_YEARS", ()))
+    years = complete_years(
+        HolidayYear.objects.values_list("year", "complete"),
+        getattr(settings, "HOLIDAY_SCHEDULE_COMPLETE_YEARS", ()),
+    )
+    return Calendar(overrides, years)
 
 
 def is_workday(date: datetime.date, calendar: Calendar | None = None) -> bool:

@@ -11,7 +11,7 @@ from cases.models.case import (
     Party,
     attachment_path,
 )
-from cases.models.deadlines import Deadline, HolidayOverride, Milestone, Reminder
+from cases.models.deadlines import Deadline, HolidayOverride, HolidayYear, Milestone, Reminder
 from cases.models.documents import Document, DocumentBatch, document_path
 from cases.models.notices import Notification, SmsMessage
 from cases.models.status import StatusChallenge, StatusLookup
@@ -29,6 +29,7 @@ __all__ = [
     "Document",
     "DocumentBatch",
     "HolidayOverride",
+    "HolidayYear",
     "Milestone",
     "Notification",
     "Party",

@@ -1,8 +1,11 @@
-"""Milestones, the deadlines they start, the reminders sent, and the holiday overrides."""
+"""Milestones, the deadlines they start, the reminders sent, and the holiday calendar
+(overrides and which years are entered in full)."""
 
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +38,25 @@ class Milestone(models.Model):
         VIOLATION_ENDED = "violation_ended", _("违法行为终了")
         INSPECTION_OPENED = "inspection_opened", _("劳动监察立案")
         INSPECTION_COMPLAINT = "inspection_complaint", _("投诉劳动监察")
+        # Added with the second round of rules (cases/deadlines/rules.py says which
+        # rules each one starts, settles or pauses).
+        TRAFFIC_FINDING_SERVED = "traffic_finding_served", _("收到交通事故认定书")
+        INJURY_SUPPLEMENTED = "injury_supplemented", _("补正工伤认定申请材料")
+        INJURY_DECISION_PAUSED = "injury_decision_paused", _("工伤认定中止（等待交警、仲裁等结论）")
+        INJURY_DECISION_RESUMED = "injury_decision_resumed", _("工伤认定恢复（所等待的结论已作出）")
+        REAPPRAISAL_APPLIED = "reappraisal_applied", _("申请再次鉴定")
+        REAPPRAISAL_CONCLUDED = "reappraisal_concluded", _("收到再次鉴定结论")
+        RECONSIDERATION_APPLIED = "reconsideration_applied", _("申请行政复议")
+        RECONSIDERATION_ACCEPTED = "reconsideration_accepted", _("行政复议申请受理")
+        ADMIN_JUDGMENT_SERVED = "admin_judgment_served", _("收到行政诉讼一审判决")
+        ADMIN_RULING_SERVED = "admin_ruling_served", _("收到行政诉讼一审裁定")
+        RULING_SERVED = "ruling_served", _("收到民事一审裁定")
+        PAYMENT_ORDER_RECEIVED = "payment_order_received", _("债务人收到支付令")
+        MEDIATION_AGREEMENT_EFFECTIVE = "mediation_agreement_effective", _("调解协议生效")
+        PRE_SUIT_PRESERVATION = "pre_suit_preservation", _("法院采取诉前保全措施")
+        AWARD_SET_ASIDE = "award_set_aside", _("收到撤销终局裁决的裁定")
+        OCCUPATIONAL_FILED = "occupational_filed", _("提出职业伤害确认申请")
+        OCCUPATIONAL_CONFIRMED = "occupational_confirmed", _("收到职业伤害确认结论")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(_("节点"), max_length=30, choices=Kind.choices)
@@ -80,6 +102,10 @@ class Deadline(models.Model):
     provisional = models.BooleanField(_("暂定（节假日安排未公布）"), default=False)
     rolled_over = models.BooleanField(_("因休息日顺延"), default=False)
     makeup_workday = models.BooleanField(_("届满日为调休上班日"), default=False)
+    # Set only on a provisional deadline whose due date leans on guessed rest days: the
+    # latest day sure to be in time whatever the year's notice says ("最晚请在…前办理").
+    # Empty: the due date itself is the day to act by.
+    safe_date = models.DateField(_("稳妥日期（暂定）"), null=True, blank=True)
     citation = models.CharField(_("法律依据"), max_length=200)
     # Limitation periods: interruption restarts from a date; suspension pauses.
     restarted_on = models.DateField(_("中断后重新起算日"), null=True, blank=True)
@@ -116,6 +142,11 @@ class Deadline(models.Model):
 
     def days_left(self, today: datetime.date | None = None) -> int:
         return (self.due_date - (today or timezone.localdate())).days
+
+    @property
+    def act_by(self) -> datetime.date:
+        """The day to act by: the safe date of a provisional deadline, else the due date."""
+        return self.safe_date or self.due_date
 
 
 class Reminder(models.Model):
@@ -177,3 +208,54 @@ class HolidayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()}"
+
+
+class HolidayYear(models.Model):
+    """Whether an admin has entered a year's State Council schedule in full (as
+    HolidayOverride rows). A complete year is no longer provisional: a date of it
+    without an override is an ordinary day. This row wins over the older
+    HOLIDAY_SCHEDULE_COMPLETE_YEARS setting, which is still read for years that have no
+    row. Saving it in the admin recomputes the provisional deadlines at once."""
+
+    year = models.PositiveSmallIntegerField(
+        _("年份"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2099)]
+    )
+    complete = models.BooleanField(
+        _("已完整录入"),
+        default=False,
+        help_text=_(
+            "国务院办公厅的放假安排通知已全部录入为「节假日调整」（放假日和调休上班日）后勾选；"
+            "勾选后该年度的期限不再标为暂定。"
+        ),
+    )
+    source = models.CharField(
+        _("依据"), max_length=200, blank=True, help_text=_("例如国务院办公厅通知文号")
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("节假日安排年度")
+        verbose_name_plural = _("节假日安排年度")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+    def clean(self):
+        # Every State Council notice moves some days (days off in lieu, make-up
+        # working days): a year marked complete with none entered is a slip.
+        if (
+            self.complete
+            and self.year
+            and not HolidayOverride.objects.filter(date__year=self.year).exists()
+        ):
+            raise ValidationError(
+                {
+                    "complete": _(
+                        "%(year)s 年还没有录入任何节假日调整。请先在「节假日调整」中录入该年"
+                        "通知中的放假日和调休上班日，再标记为已完整录入。"
+                    )
+                    % {"year": self.year}
+                }
+            )

@@ -61,6 +61,10 @@ TEMPLATES = {
     ),
     # deadlines: reminder to the assigned lawyer (cases/deadlines/reminders.py)
     "deadline_reminder": _("{name}律师：案件{number}“{rule}”届满日{due}（{left}），请及时办理。"),
+    # … when the due date is provisional and leans on guessed rest days: the safe date
+    "deadline_reminder_safe": _(
+        "{name}律师：案件{number}“{rule}”届满日{due}（暂定，{left}），最晚请在{safe}前办理。"
+    ),
 }
 
 # Templates whose body carries a code. Once a real gateway has the message, the stored

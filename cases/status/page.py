@@ -58,7 +58,7 @@ def _case_rows_sql(n_workers: int) -> str:
         "SELECT c.number, c.claims, c.state, c.updated_at, c.referred_to,"
         f" (SELECT {array}(s.name, s.phone) FROM {station} s WHERE s.id = c.station_id),"
         f" (SELECT {array}(l.name, l.firm) FROM {lawyer} l WHERE l.id = c.lawyer_id),"
-        f" (SELECT {array}(d.due_date, d.rule, d.provisional) FROM {deadline} d"
+        f" (SELECT {array}(d.due_date, d.rule, d.provisional, d.safe_date) FROM {deadline} d"
         "   WHERE d.case_id = c.id AND d.status = %s AND d.binds = %s"
         "   ORDER BY d.due_date, d.id LIMIT 1)"
         f" FROM {case} c WHERE c.worker_id IN ({placeholders})"
@@ -98,11 +98,16 @@ def _case_row(number, claims, state, updated_at, referred_to, station, lawyer, d
         "station__name": station[0],
         "station__phone": station[1],
         "lawyer": tuple(lawyer) if lawyer else None,  # (name, firm)
-        "deadline": None,  # (due, rule, provisional)
+        "deadline": None,  # (due, rule, provisional, safe date or None)
     }
     if deadline:
-        due, rule, provisional = deadline
-        row["deadline"] = (datetime.date.fromisoformat(due), rule, bool(provisional))
+        due, rule, provisional, safe = deadline
+        row["deadline"] = (
+            datetime.date.fromisoformat(due),
+            rule,
+            bool(provisional),
+            datetime.date.fromisoformat(safe) if safe else None,
+        )
     return row
 
 
@@ -163,6 +168,16 @@ def deadline_words(rule: str, due: datetime.date, provisional: bool, today) -> s
 
 
 @per_language
+def safe_date_words(safe: datetime.date, today) -> str:
+    """The day to act by for a provisional due date that leans on guessed rest days:
+    acting by then is in time whatever the year's holiday notice says."""
+    when = date_format(safe, "DATE_FORMAT")
+    if safe < today:
+        return _("按暂定安排最晚应在%(date)s前办理，请马上联系律师或驿站") % {"date": when}
+    return _("最晚请在%(date)s前办理（暂定）") % {"date": when}
+
+
+@per_language
 def lawyer_words(name: str, firm: str) -> str:
     return _("%(name)s（%(firm)s）") % {"name": name, "firm": firm}
 
@@ -182,6 +197,7 @@ class CaseView:
     updated: str  # the date, formatted for the reader's language
     next_step: str
     deadline: str
+    safe_date: str  # "最晚请在…前办理（暂定）", or empty
     station_name: str
     station_phone: str
     lawyer: str
@@ -192,10 +208,12 @@ def case_view(row: dict, today, language: str) -> CaseView:
     lawyer = ""
     if row["lawyer"] and state in LAWYER_VISIBLE:
         lawyer = lawyer_words.in_language(language, *row["lawyer"])
-    deadline = ""
+    deadline = safe_date = ""
     if row["deadline"]:
-        due, rule, provisional = row["deadline"]
+        due, rule, provisional, safe = row["deadline"]
         deadline = deadline_words.in_language(language, rule, due, provisional, today)
+        if safe:
+            safe_date = safe_date_words.in_language(language, safe, today)
     updated = timezone.localtime(row["updated_at"]).date()
     return CaseView(
         number=row["number"],
@@ -204,6 +222,7 @@ def case_view(row: dict, today, language: str) -> CaseView:
         updated=date_words.in_language(language, updated),
         next_step=next_step.in_language(language, state, row["referred_to"]),
         deadline=deadline,
+        safe_date=safe_date,
         station_name=row["station__name"],
         station_phone=row["station__phone"],
         lawyer=lawyer,

@@ -20,7 +20,7 @@ def case_deadlines(case, user):
     then by due date; closed ones; the milestones; whether the user may edit."""
     today = timezone.localdate()
     rows, closed = [], []
-    for d in case.deadlines.all().order_by("due_date", "pk"):
+    for d in case.deadlines.select_related("milestone").order_by("due_date", "pk"):
         rule = rules.RULES.get(d.rule)
         row = {
             "deadline": d,
@@ -29,6 +29,9 @@ def case_deadlines(case, user):
             "limitation": d.rule in rules.LIMITATION_RULES,
             "note": rule.note if rule else "",
             "pilot": d.rule in rules.PILOT_RULES,
+            # "最晚请在…前办理（暂定）": for a deadline our side must meet.
+            "safe_date": d.safe_date if d.binds == "worker" else None,
+            "after": rules.label_of(rule.after) if rule and rule.after else "",
         }
         (rows if d.status == "open" else closed).append(row)
     rows.sort(key=lambda r: (BINDS_ORDER.get(r["deadline"].binds, 9), r["deadline"].due_date))

@@ -1,13 +1,19 @@
 """`manage.py deadline RULE YYYY-MM-DD [--extended] [--json]`: compute one deadline.
 
 Prints the due date (ISO) on the first line, then the computation in plain Chinese;
-with --json one JSON object. An unknown rule or a bad date exits with code 2.
+with --json one JSON object. An unknown rule or a bad date exits with code 2, and so
+does a database that was never migrated (the holiday overrides live there): the
+message says to run `migrate`.
+
+For a period that starts when another ends (admin.lawsuit_after_reconsideration_silence,
+15 days from the day the 复议 period ends), the date given is that end date.
 """
 
 import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from cases.deadlines import rules as deadlines
 from cases.deadlines.workdays import load_calendar
@@ -34,7 +40,16 @@ class Command(BaseCommand):
             raise CommandError(
                 f"日期格式不正确：{trigger}。请使用 YYYY-MM-DD，例如 2026-03-15。", returncode=2
             ) from None
-        result = deadlines.compute(rule, date, load_calendar(), extended=extended)
+        try:
+            calendar = load_calendar()
+        except DatabaseError as exc:
+            # No tables yet (a fresh checkout) or tables from an older release.
+            raise CommandError(
+                "无法读取节假日数据：数据库尚未初始化或未升级到最新结构。"
+                f"请先运行 python manage.py migrate。（{str(exc).strip().splitlines()[0]}）",
+                returncode=2,
+            ) from None
+        result = deadlines.compute(rule, date, calendar, extended=extended)
         if json:
             self.stdout.write(_dumps(result.as_json()))
             return
