@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import os
 import subprocess
 import sys
 from io import StringIO
@@ -89,3 +90,49 @@ def test_the_real_command_line_exits_with_code_2():
     )
     assert proc.returncode == 2
     assert "未知的期限规则" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "rule, trigger, extended, due",
+    [
+        ("traffic.liability_review", "2026-09-29", False, "2026-10-09"),
+        ("civil.appeal_ruling", "2026-09-21", False, "2026-10-08"),
+        ("admin.appeal", "2026-04-20", False, "2026-05-06"),
+        ("admin.appeal_ruling", "2026-06-09", False, "2026-06-22"),
+        ("injury.acceptance", "2026-02-01", False, "2026-02-24"),
+        ("civil.payment_order_objection", "2025-09-16", False, "2025-10-09"),
+        ("admin.reconsideration_decision", "2026-08-02", False, "2026-10-08"),
+        ("admin.reconsideration_decision", "2026-08-02", True, "2026-11-02"),
+        # The date given is the day the 复议 period ended.
+        ("admin.lawsuit_after_reconsideration_silence", "2026-10-08", False, "2026-10-23"),
+        ("injury.reappraisal_conclusion", "2026-07-27", True, "2026-10-26"),
+        ("civil.judicial_confirmation", "2026-04-05", False, "2026-05-06"),
+        ("civil.preservation_suit", "2026-01-17", False, "2026-02-24"),
+        ("labor.suit_after_set_aside", "2026-09-10", False, "2026-09-28"),
+    ],
+)
+def test_the_new_rules_answer_through_the_command(rule, trigger, extended, due):
+    args = [rule, trigger, "--json"] + (["--extended"] if extended else [])
+    data = json.loads(run(*args))
+    assert (data["rule"], data["trigger"], data["due"], data["provisional"]) == (
+        rule,
+        trigger,
+        due,
+        False,
+    )
+    assert "第" in data["citation"] and "条" in data["citation"]
+
+
+def test_a_database_never_migrated_gets_the_advice_to_migrate_not_a_traceback(tmp_path):
+    empty = tmp_path / "never-migrated.sqlite3"
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "deadline", "civil.appeal", "2026-12-17", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{empty}"},
+    )
+    assert proc.returncode == 2
+    assert "python manage.py migrate" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""

@@ -14,7 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cases.deadlines import rules as deadlines
-from cases.deadlines.rules import RULES, add_months, compute, get_rule, rules_for_trigger
+from cases.deadlines.rules import (
+    RULES,
+    add_months,
+    compute,
+    compute_after,
+    get_rule,
+    pause_from,
+    rules_for_trigger,
+)
 from cases.deadlines.workdays import Calendar
 
 D = datetime.date
@@ -348,3 +356,275 @@ def test_a_result_that_ends_in_an_unknown_year_is_always_provisional(code, trigg
     result = compute(code, trigger, CAL)
     if result.raw_end.year >= 2027:
         assert result.provisional
+
+
+# --- round two: the rules issue 14 added --------------------------------------------
+# Hand-worked over the 2025 and 2026 schedules (see the module docstring): one example
+# rolling over a holiday block and one ending on a make-up working day per rule.
+
+
+@pytest.mark.parametrize(
+    "code, trigger, expected, rolled, makeup",
+    [
+        # 3 working days from Tue 2026-09-29: Wed 09-30, (10-01..10-07), Thu 10-08, Fri 10-09.
+        ("traffic.liability_review", D(2026, 9, 29), D(2026, 10, 9), False, False),
+        # From Wed 2026-10-07 (a holiday): 10-08, 10-09, Sat 10-10 (make-up day).
+        ("traffic.liability_review", D(2026, 10, 7), D(2026, 10, 10), False, True),
+        # From Fri 2026-02-13: Sat 02-14 (make-up), (02-15..02-23), Tue 02-24, Wed 02-25.
+        ("traffic.liability_review", D(2026, 2, 13), D(2026, 2, 25), False, False),
+        # 10 days from 2026-09-21: 10-01 → Thu 10-08.
+        ("civil.appeal_ruling", D(2026, 9, 21), D(2026, 10, 8), True, False),
+        # 10 days from 2026-02-04: Sat 02-14, a make-up working day.
+        ("civil.appeal_ruling", D(2026, 2, 4), D(2026, 2, 14), False, True),
+        # 15 days from 2026-04-20: 05-05 (May Day block) → 05-06.
+        ("admin.appeal", D(2026, 4, 20), D(2026, 5, 6), True, False),
+        # 15 days from 2026-02-13: Sat 02-28, a make-up working day.
+        ("admin.appeal", D(2026, 2, 13), D(2026, 2, 28), False, True),
+        # 10 days from 2026-06-09: 06-19 端午 (Fri) → Mon 06-22.
+        ("admin.appeal_ruling", D(2026, 6, 9), D(2026, 6, 22), True, False),
+        # 10 days from 2026-09-10: Sun 09-20, a make-up working day.
+        ("admin.appeal_ruling", D(2026, 9, 10), D(2026, 9, 20), False, True),
+        # 15 days from 2026-02-01: 02-16 (Spring Festival) → Tue 02-24.
+        ("injury.acceptance", D(2026, 2, 1), D(2026, 2, 24), True, False),
+        # 15 days from 2026-01-30: Sat 02-14, a make-up working day.
+        ("injury.acceptance", D(2026, 1, 30), D(2026, 2, 14), False, True),
+        # 15 days from 2025-09-16: 10-01 → Thu 10-09 (National Day 2025 ran to 10-08).
+        ("civil.payment_order_objection", D(2025, 9, 16), D(2025, 10, 9), True, False),
+        # 15 days from 2025-09-13: Sun 09-28, a make-up working day.
+        ("civil.payment_order_objection", D(2025, 9, 13), D(2025, 9, 28), False, True),
+        # 60 days from 2026-08-02: 10-01 → 10-08.
+        ("admin.reconsideration_decision", D(2026, 8, 2), D(2026, 10, 8), True, False),
+        # 60 days from 2025-07-30: Sun 2025-09-28, a make-up working day.
+        ("admin.reconsideration_decision", D(2025, 7, 30), D(2025, 9, 28), False, True),
+        # 15 days from the end of the 复议 period, 2026-09-16: 10-01 → 10-08.
+        (
+            "admin.lawsuit_after_reconsideration_silence",
+            D(2026, 9, 16),
+            D(2026, 10, 8),
+            True,
+            False,
+        ),
+        # From 2026-02-13: Sat 02-28, a make-up working day.
+        (
+            "admin.lawsuit_after_reconsideration_silence",
+            D(2026, 2, 13),
+            D(2026, 2, 28),
+            False,
+            True,
+        ),
+        # 60 days from 2026-07-27: 09-25 中秋 (Fri) → Mon 09-28.
+        ("injury.reappraisal_conclusion", D(2026, 7, 27), D(2026, 9, 28), True, False),
+        # 60 days from 2026-03-10: Sat 05-09, a make-up working day.
+        ("injury.reappraisal_conclusion", D(2026, 3, 10), D(2026, 5, 9), False, True),
+        # 30 days from 2026-04-05: 05-05 → 05-06.
+        ("civil.judicial_confirmation", D(2026, 4, 5), D(2026, 5, 6), True, False),
+        # 30 days from 2026-04-09: Sat 05-09, a make-up working day.
+        ("civil.judicial_confirmation", D(2026, 4, 9), D(2026, 5, 9), False, True),
+        # 30 days from 2026-01-17: 02-16 → 02-24.
+        ("civil.preservation_suit", D(2026, 1, 17), D(2026, 2, 24), True, False),
+        # 30 days from 2026-01-15: Sat 02-14, a make-up working day.
+        ("civil.preservation_suit", D(2026, 1, 15), D(2026, 2, 14), False, True),
+        # 15 days from 2026-09-10: 09-25 中秋 → Mon 09-28.
+        ("labor.suit_after_set_aside", D(2026, 9, 10), D(2026, 9, 28), True, False),
+        # 15 days from 2026-09-05: Sun 09-20, a make-up working day.
+        ("labor.suit_after_set_aside", D(2026, 9, 5), D(2026, 9, 20), False, True),
+        # 15 days from 2026-06-04: 06-19 端午 → 06-22.
+        ("injury.decision_simple", D(2026, 6, 4), D(2026, 6, 22), True, False),
+        # 15 days from 2026-09-05: Sun 09-20, a make-up working day.
+        ("injury.decision_simple", D(2026, 9, 5), D(2026, 9, 20), False, True),
+    ],
+)
+def test_each_new_rule_matches_the_hand_worked_example(code, trigger, expected, rolled, makeup):
+    result = due(code, trigger)
+    assert (result.due, result.rolled_over, result.makeup_workday, result.provisional) == (
+        expected,
+        rolled,
+        makeup,
+        False,
+    )
+    assert result.safe_date == result.due  # final: nothing is guessed
+
+
+@pytest.mark.parametrize(
+    "code, trigger, expected, safe",
+    [
+        # 3 working days from Wed 2026-12-30: Thu 12-31, (元旦, weekend) Mon 01-04, Tue
+        # 01-05. Were Sat 01-02 and Sun 01-03 make-up days, the third would be Sun 01-03.
+        ("traffic.liability_review", D(2026, 12, 30), D(2027, 1, 5), D(2027, 1, 3)),
+        ("civil.appeal_ruling", D(2026, 12, 22), D(2027, 1, 4), D(2027, 1, 1)),  # 元旦
+        ("admin.appeal", D(2027, 1, 21), D(2027, 2, 9), D(2027, 2, 5)),  # 除夕 to 初三
+        ("admin.appeal_ruling", D(2027, 9, 5), D(2027, 9, 16), D(2027, 9, 15)),  # 中秋
+        ("injury.acceptance", D(2027, 9, 16), D(2027, 10, 4), D(2027, 10, 1)),  # 国庆
+        ("civil.payment_order_objection", D(2027, 3, 21), D(2027, 4, 6), D(2027, 4, 5)),  # 清明
+        ("admin.reconsideration_decision", D(2026, 11, 2), D(2027, 1, 4), D(2027, 1, 1)),
+        (
+            "admin.lawsuit_after_reconsideration_silence",
+            D(2027, 5, 25),
+            D(2027, 6, 10),
+            D(2027, 6, 9),
+        ),
+        # 60 days from 2027-03-02: Sat 05-01, 劳动节 with Sun 05-02 → Mon 05-03.
+        ("injury.reappraisal_conclusion", D(2027, 3, 2), D(2027, 5, 3), D(2027, 5, 1)),
+        ("civil.judicial_confirmation", D(2026, 12, 2), D(2027, 1, 4), D(2027, 1, 1)),
+        ("civil.preservation_suit", D(2027, 1, 6), D(2027, 2, 9), D(2027, 2, 5)),  # 除夕
+        ("labor.suit_after_set_aside", D(2027, 9, 16), D(2027, 10, 4), D(2027, 10, 1)),
+        ("injury.decision_simple", D(2027, 5, 25), D(2027, 6, 10), D(2027, 6, 9)),  # 端午
+    ],
+)
+def test_each_new_rule_ending_in_2027_rolls_over_the_statutory_holidays(
+    code, trigger, expected, safe
+):
+    result = due(code, trigger)
+    assert (result.due, result.provisional, result.safe_date) == (expected, True, safe)
+
+
+def test_the_traffic_review_counts_working_days_and_cites_the_definition():
+    rule = RULES["traffic.liability_review"]
+    assert (rule.period, rule.unit, rule.binds) == (3, "workdays", "worker")
+    assert "第七十一条第一款" in str(rule.citation) and "第一百一十二条第五项" in str(rule.citation)
+
+
+@pytest.mark.parametrize(
+    "code, citation",
+    [
+        ("injury.decision", "《工伤保险条例》第二十条第一款"),
+        ("injury.decision_simple", "《工伤保险条例》第二十条第二款"),
+        ("civil.appeal", "《民事诉讼法》第一百七十一条第一款"),
+        ("civil.appeal_ruling", "《民事诉讼法》第一百七十一条第二款"),
+        ("inspection.complaint", "《劳动保障监察条例》第二十条第二款"),
+        ("civil.payment_order_objection", "《民事诉讼法》第二百二十七条第二款"),
+        ("admin.reconsideration_decision", "《行政复议法》第六十二条第一款"),
+        ("admin.lawsuit_after_reconsideration_silence", "《行政诉讼法》第四十五条"),
+        ("admin.appeal", "《行政诉讼法》第八十五条"),
+        ("admin.appeal_ruling", "《行政诉讼法》第八十五条"),
+        ("injury.acceptance", "《工伤认定办法》第八条第一款"),
+        ("injury.reappraisal_conclusion", "《工伤保险条例》第二十九条、第二十五条第二款"),
+        ("civil.judicial_confirmation", "《民事诉讼法》第二百零五条"),
+        ("civil.preservation_suit", "《民事诉讼法》第一百零四条第三款"),
+        ("labor.suit_after_set_aside", "《劳动争议调解仲裁法》第四十九条第三款"),
+        ("labor.set_aside_final_award", "《劳动争议调解仲裁法》第四十九条第一款"),
+    ],
+)
+def test_citations_name_the_paragraph(code, citation):
+    assert str(RULES[code].citation) == citation
+
+
+def test_the_periods_the_law_gives_in_calendar_days_stay_calendar_days():
+    # 行政复议法 88(2) makes only 3/5/7/10 days working days; the arbitration rules' own
+    # working-day sentence could not be verified, so art. 29's five days stay calendar days.
+    for code in (
+        "admin.reconsideration",
+        "admin.reconsideration_decision",
+        "labor.arbitration_acceptance",
+    ):
+        assert RULES[code].unit == "days", code
+    assert (
+        RULES["admin.reconsideration_decision"].period,
+        RULES["admin.reconsideration_decision"].extension,
+    ) == (60, 30)
+    assert (
+        RULES["injury.reappraisal_conclusion"].period,
+        RULES["injury.reappraisal_conclusion"].extension,
+    ) == (60, 30)
+
+
+def test_the_extensions_of_the_new_agency_periods():
+    # 60 + 30 days from 2026-08-02: Sat 10-31 → Mon 11-02.
+    assert due("admin.reconsideration_decision", D(2026, 8, 2), extended=True).due == D(2026, 11, 2)
+    # 60 + 30 days from 2026-07-27: Sun 10-25 → Mon 10-26.
+    assert due("injury.reappraisal_conclusion", D(2026, 7, 27), extended=True).due == D(
+        2026, 10, 26
+    )
+
+
+def test_the_silence_suit_counts_from_the_end_of_the_reconsideration_period():
+    # Accepted 2026-08-02: the 复议 period ends Thu 10-08 (10-01 rolled over), the suit
+    # is due 15 days later, Fri 10-23; with the 30-day extension, Mon 11-02 and Tue 11-17.
+    plain = compute_after("admin.lawsuit_after_reconsideration_silence", D(2026, 8, 2), CAL)
+    assert (plain.trigger, plain.due, plain.provisional) == (D(2026, 10, 8), D(2026, 10, 23), False)
+    longer = compute_after(
+        "admin.lawsuit_after_reconsideration_silence", D(2026, 8, 2), CAL, extended=True
+    )
+    assert (longer.trigger, longer.due) == (D(2026, 11, 2), D(2026, 11, 17))
+
+
+def test_a_silence_suit_after_a_provisional_period_is_provisional_with_an_earlier_safe_date():
+    # Accepted 2026-11-02: the 复议 period ends on 元旦 2027 → Mon 01-04 (provisional, safe
+    # 01-01); 15 days from 01-04 is Tue 01-19. Counted from the safe 01-01 it would end
+    # on Sat 01-16: the safe date.
+    result = compute_after("admin.lawsuit_after_reconsideration_silence", D(2026, 11, 2), CAL)
+    assert (result.trigger, result.due, result.provisional, result.safe_date) == (
+        D(2027, 1, 4),
+        D(2027, 1, 19),
+        True,
+        D(2027, 1, 16),
+    )
+
+
+def test_a_pause_opens_on_its_milestone_and_a_resume_adds_the_days():
+    marks = [
+        ("injury_decision_paused", D(2026, 3, 10)),
+        ("injury_decision_resumed", D(2026, 4, 9)),
+        ("injury_decision_paused", D(2026, 4, 20)),
+    ]
+    pair = ("injury_decision_paused", "injury_decision_resumed")
+    assert pause_from(marks, pair, D(2026, 3, 1)) == (D(2026, 4, 20), 30)
+    assert pause_from(marks[:2], pair, D(2026, 3, 1)) == (None, 30)
+    # A pause before the period began, or a resume with nothing paused, changes nothing.
+    assert pause_from(marks[:2], pair, D(2026, 3, 15)) == (None, 0)
+    assert pause_from([("injury_decision_resumed", D(2026, 4, 9))], pair, D(2026, 3, 1)) == (
+        None,
+        0,
+    )
+
+
+def test_a_paused_decision_period_ends_the_paused_days_later():
+    # 60 days from 2026-03-01 are Thu 04-30; paused 30 days: Sat 05-30 → Mon 06-01.
+    assert due("injury.decision", D(2026, 3, 1), suspended_days=30).due == D(2026, 6, 1)
+
+
+def test_the_occupational_injury_conclusion_starts_the_reconsideration_and_suit_clocks():
+    started = {r.code for r in rules_for_trigger("occupational_confirmed", ["occupational"])}
+    assert started == {"admin.reconsideration", "admin.lawsuit"}
+
+
+def test_an_occupational_injury_only_claim_opens_no_arbitration_limitation():
+    def codes(claims):
+        return {r.code for r in rules_for_trigger("knew_infringement", claims)}
+
+    assert "labor.arbitration_limitation" not in codes(["occupational"])
+    assert "labor.arbitration_limitation" in codes(["occupational", "labor"])
+
+
+@pytest.mark.parametrize(
+    "act_by, flagged",
+    [
+        (None, False),
+        (D(2026, 12, 7), False),  # 7 days away: not "不足七日"
+        (D(2026, 12, 6), True),
+        (D(2026, 11, 30), True),  # today
+        (D(2026, 11, 20), True),  # already past: flagged, with other words
+    ],
+)
+def test_aid_first_when_the_nearest_worker_deadline_is_fewer_than_seven_days_away(act_by, flagged):
+    today = D(2026, 11, 30)
+    assert deadlines.aid_first(act_by, today) is flagged
+    notice = deadlines.aid_first_notice(act_by, today)
+    assert bool(notice) is flagged
+    if flagged and act_by >= today:
+        assert "第四十四条第一款第一项" in notice and "先行提供法律援助" in notice
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    code=st.sampled_from(
+        sorted(c for c, r in RULES.items() if r.binds == "worker" and r.unit != "workdays")
+    ),
+    trigger=st.dates(min_value=D(2026, 6, 1), max_value=D(2030, 12, 31)),
+)
+def test_the_seven_day_reminder_always_comes_before_the_safe_date(code, trigger):
+    # Reminders are timed on the due date; the first (7 days before it) names the safe
+    # date. In a year without a schedule the safe date is at most 6 days earlier (a
+    # weekend before a four-day 春节 block), so that reminder always comes first.
+    result = due(code, trigger)
+    assert (result.due - result.safe_date).days <= 6
