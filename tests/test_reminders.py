@@ -514,7 +514,7 @@ def _enqueue_sweeps(count):
     code = (
         "import datetime\nfrom django_q.tasks import async_task\n"
         f"for _ in range({count}):\n"
-        "    async_task('cases.reminders.sweep', datetime.date(2026, 11, 28), group='sweep')"
+        "    async_task('cases.deadlines.reminders.sweep', datetime.date(2026, 11, 28), group='sweep')"
     )
     subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
