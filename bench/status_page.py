@@ -231,8 +231,8 @@ def measure():
         client.cookies[session.STATUS_COOKIE] = session.session_cookie(verified, phone)
 
         with CaptureQueriesContext(connection) as queries:
-            page = client.get("/status/cases/")
-        assert page.status_code == 200 and b"530103-2026-" in page.content
+            response = client.get("/status/cases/")
+        assert response.status_code == 200 and b"530103-2026-" in response.content
         print(
             f"step-3 page for {phone[:6]}****{phone[-4:]}: {n_cases} cases, {len(queries)} queries"
         )
@@ -242,12 +242,12 @@ def measure():
             plan = " / ".join(r[0].strip() for r in cursor.fetchall() if "Scan" in r[0])
             print(f"EXPLAIN cases query: {plan}")
 
-        bare, page = timed_pair(
+        bare, step3 = timed_pair(
             client, f"/bench/bare/?w={worker_ids[0]}", "/status/cases/", REQUESTS, warmup=20
         )
         print(f"bare view, one indexed query: {bare * 1000:.2f} ms (median of {REQUESTS})")
-        print(f"status step-3 page:           {page * 1000:.2f} ms (median of {REQUESTS})")
-        print(f"ratio: {page / bare:.2f} (goal ≤ 1.5)")
+        print(f"status step-3 page:           {step3 * 1000:.2f} ms (median of {REQUESTS})")
+        print(f"ratio: {step3 / bare:.2f} (goal ≤ 1.5)")
         if PROFILE:
             print_profile(client, "/status/cases/", 100)
 
