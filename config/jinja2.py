@@ -30,8 +30,10 @@ def environment(**options) -> Environment:
     return env
 
 
-def url(name: str) -> str:
-    """reverse() for a route without arguments, remembered per URLconf and prefix."""
+def url(name: str, *args) -> str:
+    """reverse(); for a route without arguments, remembered per URLconf and prefix."""
+    if args:
+        return reverse(name, args=args)
     return _url(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
 
 
