@@ -102,6 +102,6 @@ class DocumentBatch(models.Model):
 
     def zip_label(self) -> str:
         n = len(self.results)
-        return ngettext("下载 %(n)d 份结案报告（ZIP）", "下载 %(n)d 份结案报告（ZIP）", n) % {
+        return ngettext("下载 %(n)s 份结案报告（ZIP）", "下载 %(n)s 份结案报告（ZIP）", n) % {
             "n": n
         }

@@ -96,4 +96,4 @@ class PosterBatch(models.Model):
 
     def zip_label(self) -> str:
         n = len(self.results)
-        return ngettext("下载 %(n)d 张海报（ZIP）", "下载 %(n)d 张海报（ZIP）", n) % {"n": n}
+        return ngettext("下载 %(n)s 张海报（ZIP）", "下载 %(n)s 张海报（ZIP）", n) % {"n": n}
