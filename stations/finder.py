@@ -8,24 +8,27 @@ box holds enough stations that are closer than its half-width; whatever lies out
 the box is farther than that, so the answer is exact (bench/station_finder.py).
 """
 
+import functools
+import json
 import math
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import F, FloatField
-from django.db.models.expressions import ExpressionWrapper, Value
+from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from config.i18n import per_language
+
 from . import geo
-from .models import Region, Station
+from .models import Region, Service, Station
 from .regions import PREFIX_RE, prefix_of
 
 PAGE_SIZE = 20
 NEAR_LIMIT = 10
-FIRST_RADIUS_KM = 5.0
+FIRST_RADIUS_KM = 8.0
 MAX_RADIUS_KM = 4000.0  # the whole country from anywhere in it
 WIDEN = 4
 
@@ -106,26 +109,82 @@ def in_region(prefix: str, filters: Filters):
     return queryset.order_by("region_code", "name", "pk")
 
 
+# The columns a card shows; the nearest-stations query reads these and nothing else,
+# in the model's field order (Model.from_db expects it).
+_CARD = {
+    "id",
+    "code",
+    "name",
+    "region_code",
+    "address",
+    "phone",
+    "opening_hours",
+    "open_24h",
+    "services",
+    "legal",
+    "active",
+    "mobile",
+    "lng",
+    "lat",
+    "position_updated_at",
+}
+CARD_FIELDS = [f.attname for f in Station._meta.concrete_fields if f.attname in _CARD]
+
+
+@functools.lru_cache(maxsize=8)
+def _nearest_sql(vendor: str, legal: bool, open_24h: bool) -> str:
+    """The bounding-box query, written out: building and compiling the equivalent
+    queryset cost several times as long as running it (bench/station_finder.py).
+    The filters are literal, not parameters, so that PostgreSQL can match the partial
+    index on active stations with legal service."""
+    quote = connection.ops.quote_name
+    conditions = [quote("active")]
+    if legal:
+        conditions.append(quote("legal"))
+    if open_24h:
+        conditions.append(quote("open_24h"))
+    lat, lng = quote("lat"), quote("lng")
+    return (
+        f"SELECT {', '.join(quote(f) for f in CARD_FIELDS)}"
+        f" FROM {quote(Station._meta.db_table)}"
+        f" WHERE {' AND '.join(conditions)}"
+        f" AND {lat} >= %s AND {lat} <= %s AND {lng} >= %s AND {lng} <= %s"
+        f" ORDER BY ({lat} - %s) * ({lat} - %s) + ({lng} - %s) * ({lng} - %s) * %s,"
+        f" {quote('id')} LIMIT %s"
+    )
+
+
+def _box(lat: float, lng: float, radius: float, filters: Filters, limit: int) -> list[Station]:
+    """The `limit` stations in the box around (lat, lng) nearest to it, on a local flat
+    map (exact enough to order the few rows in a box; the distance shown is exact)."""
+    lat_min, lat_max, lng_min, lng_max = geo.bounding_box(lat, lng, radius)
+    k2 = math.cos(math.radians(lat)) ** 2
+    params = [lat_min, lat_max, lng_min, lng_max, lat, lat, lng, lng, k2, limit]
+    sql = _nearest_sql(connection.vendor, filters.legal, filters.open_24h)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    stations = []
+    for row in rows:
+        values = list(row)
+        services = values[CARD_FIELDS.index("services")]
+        if isinstance(services, str):  # SQLite hands JSON back as text
+            values[CARD_FIELDS.index("services")] = json.loads(services)
+        stations.append(Station.from_db(connection.alias, CARD_FIELDS, values))
+    return stations
+
+
 def nearest(lat: float, lng: float, filters: Filters, limit: int = NEAR_LIMIT):
     """The `limit` stations nearest to (lat, lng) that pass the filters, as
     (station, km) pairs, nearest first. One indexed query per widening of the box."""
-    k = math.cos(math.radians(lat))
-    # Squared distance on a local flat map: orders the few rows in the box exactly
-    # enough, and the exact distance is computed below for what is shown.
-    d_lat = F("lat") - Value(lat)
-    d_lng = (F("lng") - Value(lng)) * Value(k)
-    order = ExpressionWrapper(d_lat * d_lat + d_lng * d_lng, output_field=FloatField())
     radius = FIRST_RADIUS_KM
     while True:
-        lat_min, lat_max, lng_min, lng_max = geo.bounding_box(lat, lng, radius)
-        rows = (
-            stations(filters)
-            .filter(lat__gte=lat_min, lat__lte=lat_max, lng__gte=lng_min, lng__lte=lng_max)
-            .annotate(d2=order)
-            .order_by("d2", "pk")[:limit]
-        )
         found = sorted(
-            ((s, geo.distance_km(lat, lng, s.lat, s.lng)) for s in rows), key=lambda p: p[1]
+            (
+                (s, geo.distance_km(lat, lng, s.lat, s.lng))
+                for s in _box(lat, lng, radius, filters, limit)
+            ),
+            key=lambda pair: pair[1],
         )
         if radius >= MAX_RADIUS_KM:
             return found
@@ -196,6 +255,13 @@ class Card:
     amap: str
     baidu: str
     moved: str  # when a mobile station last gave its position, in the reader's words
+    services: str
+
+
+@per_language
+def services_words(codes: tuple[str, ...]) -> str:
+    labels = dict(Service.choices)
+    return _("、").join(str(labels.get(code, code)) for code in codes)
 
 
 def card(station: Station, km: float | None = None) -> Card:
@@ -205,4 +271,5 @@ def card(station: Station, km: float | None = None) -> Card:
         baidu = geo.baidu_url(station.lng, station.lat, station.name, station.address)
     if station.mobile and station.position_updated_at:
         moved = date_format(timezone.localtime(station.position_updated_at), "DATETIME_FORMAT")
-    return Card(station=station, km=km, amap=amap, baidu=baidu, moved=moved)
+    services = services_words(tuple(station.services)) if station.services else ""
+    return Card(station=station, km=km, amap=amap, baidu=baidu, moved=moved, services=services)

@@ -14,7 +14,7 @@ import csv
 import functools
 import math
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -174,19 +174,15 @@ def check_position(region_code: str, lng, lat) -> None:
 
 
 def amap_url(lng: float, lat: float, name: str) -> str:
-    return "https://uri.amap.com/marker?" + urlencode(
-        {"position": f"{lng},{lat}", "name": name, "coordinate": "gaode", "callnative": 1}
+    return (
+        f"https://uri.amap.com/marker?position={lng}%2C{lat}&name={quote_plus(name)}"
+        "&coordinate=gaode&callnative=1"
     )
 
 
 def baidu_url(lng: float, lat: float, name: str, address: str = "") -> str:
-    return "https://api.map.baidu.com/marker?" + urlencode(
-        {
-            "location": f"{lat},{lng}",
-            "title": name,
-            "content": address or name,
-            "coord_type": "gcj02",
-            "output": "html",
-            "src": "yizhan.legalaid",
-        }
+    return (
+        f"https://api.map.baidu.com/marker?location={lat}%2C{lng}&title={quote_plus(name)}"
+        f"&content={quote_plus(address or name)}&coord_type=gcj02&output=html"
+        "&src=yizhan.legalaid"
     )
