@@ -145,7 +145,10 @@ def measure():
     mount("bench_finder_urls", bare_view)
     with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
         client = Client()
-        for label, (lat, lng) in (("dense (望京, Beijing)", DENSE), ("sparse (那曲, Tibet)", SPARSE)):
+        for label, (lat, lng) in (
+            ("dense (望京, Beijing)", DENSE),
+            ("sparse (那曲, Tibet)", SPARSE),
+        ):
             url = f"/stations/?lat={lat}&lng={lng}"
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)

@@ -2,15 +2,20 @@
 station's volunteer completes the case; the worker follows it on /status/. And the
 public pages (self-help, finder, status) pass axe in both languages and fit 320 px."""
 
+import os
 import re
+import subprocess
 
 import pytest
 
 from cases.management.demo import seed_structure
 from cases.models import Case, SmsMessage
+from cases.selfhelp import posters
+from stations.models import Station
 from tests.a11y import assert_accessible
 from tests.conftest import PHONE, TABLET
 from tests.helpers import browser_login
+from tests.journeys import README_SHOTS, Steps
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +33,17 @@ def fits(page) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_asks_for_help_alone_and_the_volunteer_completes_it(new_page, regions):
+def test_worker_asks_for_help_alone_and_the_volunteer_completes_it(new_page, regions, request):
     seed_structure()
+    steps = Steps(request)
+    if os.environ.get("README_SCREENSHOTS"):
+        poster = posters.render_poster(
+            Station.objects.get(code=STATION), "https://legal.example.org"
+        )
+        pdf = steps.folder / "poster.pdf"
+        pdf.write_bytes(poster)
+        target = README_SHOTS / "poster"
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", pdf, target], check=True)
     worker = new_page(PHONE)
     worker.goto(f"/s/{STATION}/")
     assert "望京骑迹工会驿站" in worker.inner_text("main")
@@ -56,6 +70,8 @@ def test_worker_asks_for_help_alone_and_the_volunteer_completes_it(new_page, reg
     assert worker.is_checked("#id_consent")
     assert fits(worker)
     assert_accessible(worker, "self-help request with an error")
+    worker.locator("#id_amount").scroll_into_view_if_needed()
+    steps.shot(worker, "request-error", readme="selfhelp-error")
     worker.fill("#id_amount", "3500")
     worker.click("button.primary")
     worker.wait_for_url(f"**/s/{STATION}/done/**")
@@ -68,6 +84,7 @@ def test_worker_asks_for_help_alone_and_the_volunteer_completes_it(new_page, reg
     assert re.fullmatch(r"\d{8}", code)
     assert fits(worker)
     assert_accessible(worker, "self-help receipt")
+    steps.shot(worker, "receipt")
 
     staff = new_page(TABLET)
     browser_login(staff, "volunteer", "demo12345")
@@ -101,8 +118,11 @@ def test_worker_asks_for_help_alone_and_the_volunteer_completes_it(new_page, reg
 
 
 @pytest.mark.django_db(transaction=True)
-def test_near_me_asks_the_browser_and_lists_the_nearest_first(browser, live_server, regions):
+def test_near_me_asks_the_browser_and_lists_the_nearest_first(
+    browser, live_server, regions, request
+):
     seed_structure()
+    steps = Steps(request)
     context = browser.new_context(
         viewport=PHONE,
         base_url=live_server.url,
@@ -126,6 +146,7 @@ def test_near_me_asks_the_browser_and_lists_the_nearest_first(browser, live_serv
             .startswith("https://uri.amap.com/marker?position=116.4551%2C39.9371")
         )
         assert fits(page)
+        steps.shot(page, "near-me", readme="finder")
         page.get_by_label("24 小时开放").check()
         page.get_by_role("button", name="按条件查找").click()
         assert page.locator(".station-card h2").all_inner_texts() == [

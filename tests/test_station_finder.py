@@ -49,7 +49,9 @@ def text(response):
 
 def distances(response):
     """The distances shown, in km."""
-    found = re.findall(r'<span class="distance">约 ([\d.]+) (米|公里)</span>', text(response))
+    found = re.findall(
+        r'<span class="distance">(?:约|不到) ([\d.]+) (米|公里)</span>', text(response)
+    )
     return [float(n) / 1000 if unit == "米" else float(n) for n, unit in found]
 
 
