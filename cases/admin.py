@@ -27,7 +27,9 @@ from cases.models import (
     Milestone,
     Notification,
     Party,
+    PosterBatch,
     Reminder,
+    SelfHelpRequest,
     SmsMessage,
     StatusChallenge,
     StatusLookup,
@@ -268,6 +270,19 @@ class DocumentAdmin(ReadOnlyAdmin):
 class DocumentBatchAdmin(ReadOnlyAdmin):
     list_display = ["pk", "kind", "created_by", "status", "created_at", "finished_at"]
     list_filter = ["status", "kind"]
+
+
+@admin.register(PosterBatch)
+class PosterBatchAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "created_by", "status", "created_at", "finished_at"]
+    list_filter = ["status"]
+
+
+@admin.register(SelfHelpRequest)
+class SelfHelpRequestAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "station", "case", "submitted_at", "seen_at"]
+    list_filter = ["started_at"]
+    search_fields = ["station__code", "station__name", "case__number"]
 
 
 @admin.register(Notification)

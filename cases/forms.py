@@ -245,6 +245,44 @@ class PartyForm(forms.Form):
         return any(self[f].value() for f in ("name", "credit_code", "contact"))
 
 
+class WorkerDetailsForm(forms.Form):
+    """The worker's details on the case page (cases.completion): the ID number is typed
+    anew or left empty to keep the stored one, which the page shows masked."""
+
+    name = forms.CharField(
+        label=_("姓名"), max_length=50, error_messages={"required": _("请填写劳动者姓名。")}
+    )
+    id_number = forms.CharField(
+        label=_("身份证号（留空则不改）"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    platform = forms.ChoiceField(label=_("平台"), choices=Worker.Platform.choices)
+    arrangement = forms.ChoiceField(label=_("用工方式"), choices=Worker.Arrangement.choices)
+
+    @classmethod
+    def for_worker(cls, worker, *args, **kwargs):
+        initial = {
+            "name": worker.name,
+            "platform": worker.platform,
+            "arrangement": worker.arrangement,
+        }
+        return cls(*args, prefix="worker", initial=initial, **kwargs)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("请填写劳动者姓名。"))
+        return name
+
+    def clean_id_number(self):
+        value = normalize_id_number(self.cleaned_data["id_number"])
+        if value:
+            validate_id_number(value)
+        return value
+
+
 PartyFormSet = forms.formset_factory(PartyForm, extra=3, max_num=8, absolute_max=8)
 
 

@@ -62,6 +62,7 @@ def create_case(
     parties: list[dict] = (),
     consent: ConsentText,
     today=None,
+    self_reported: bool = False,
 ) -> tuple[Case, str]:
     """Create the worker (or reuse the one with this phone and name that already has a
     case the user can see), the case and its parties in one transaction. Returns the
@@ -70,7 +71,10 @@ def create_case(
 
     Only a worker already within the user's reach is reused: reusing one from another
     station's case would hand this station that worker's stored ID number (PIPL). Two
-    rows for one person cost nothing: the status page gathers every row with the phone."""
+    rows for one person cost nothing: the status page gathers every row with the phone.
+
+    `self_reported`: the worker sent it from a station's QR code (cases.selfhelp), and
+    `user` is the self-help system account, which can see no case."""
     if consent is None:
         raise ValueError("no consent, no case")
     now = timezone.now()
@@ -107,6 +111,7 @@ def create_case(
             consent_at=now,
             consent_recorded_by=user,
             access_code_hash=access_code_hash(number, access_code),
+            self_reported=self_reported,
             created_by=user,
             created_at=now,
         )
@@ -145,7 +150,11 @@ def update_worker(worker: Worker, changes: dict, user, *, source: str) -> list[s
     return changed
 
 
-SOURCES = {"intake": gettext_lazy("登记新求助时"), "admin": gettext_lazy("后台更正")}
+SOURCES = {
+    "intake": gettext_lazy("登记新求助时"),
+    "admin": gettext_lazy("后台更正"),
+    "case_page": gettext_lazy("在案件页补充"),
+}
 
 
 def _worker_text(event) -> str:

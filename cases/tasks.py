@@ -17,6 +17,8 @@ from cases import workflow
 from cases.deadlines import bookkeeping, reminders
 from cases.documents import generate
 from cases.notices import sms
+from cases.selfhelp import phone as selfhelp_phone
+from cases.selfhelp import posters
 from cases.status import lookup
 
 # --- queued by the code ------------------------------------------------------
@@ -31,11 +33,19 @@ def deliver_reminder_sms(dedupe_keys: list[str]) -> int:
 
 
 def send_status_code(phone: str, code: str) -> None:
-    lookup.send_code(phone, code)
+    # A number without cases gets a code only when it asked from a station's QR code.
+    if selfhelp_phone.expects_code(phone):
+        selfhelp_phone.send_code(phone, code)
+    else:
+        lookup.send_code(phone, code)
 
 
 def generate_closing_reports(batch_id: int) -> None:
     generate.run_batch(batch_id)
+
+
+def generate_posters(batch_id: int) -> None:
+    posters.run_batch(batch_id)
 
 
 # --- recurring ---------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cases.deadlines.urls")),
     path("", include("cases.documents.urls")),
     path("", include("cases.notices.urls")),
+    path("", include("cases.selfhelp.staff_urls")),
     path("<str:number>/receipt/", views.receipt, name="receipt"),
     path("<str:number>/do/<str:transition>/", views.do_transition, name="transition"),
     path("<str:number>/notes/", views.add_note, name="add_note"),
@@ -28,5 +29,7 @@ urlpatterns = [
         name="download_attachment",
     ),
     path("<str:number>/reveal/", views.reveal, name="reveal"),
+    path("<str:number>/worker/", views.update_worker_details, name="update_worker"),
+    path("<str:number>/parties/", views.add_party, name="add_party"),
     path("<str:number>/", views.detail, name="detail"),
 ]

@@ -19,10 +19,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import attachments, claims, events, evidence, workflow
+from cases import attachments, claims, completion, events, evidence, workflow
 from cases.deadlines.bookkeeping import next_act_by
 from cases.deadlines.rules import aid_first_notice
-from cases.forms import IntakeForm, NoteForm, PartyFormSet, UploadForm, party_rows
+from cases.forms import (
+    IntakeForm,
+    NoteForm,
+    PartyForm,
+    PartyFormSet,
+    UploadForm,
+    WorkerDetailsForm,
+    party_rows,
+)
 from cases.intake import recent_access_code, remember_access_code
 from cases.models import Case, CaseEvent, ConsentText
 from cases.permissions import (
@@ -36,6 +44,7 @@ from cases.permissions import (
     only_own_stations,
     require,
 )
+from cases.selfhelp.submission import mark_seen
 from cases.triage import board_rows
 from cases.validators import normalize_mobile
 from cases.workflow import CaseChanged, TransitionRefused, apply_transition
@@ -232,6 +241,8 @@ def _detail(request, case, *, status=200, bound=None, revealed=False, note_form=
         "revealed": revealed,
         "note_form": note_form or NoteForm(),
         "upload_form": UploadForm(),
+        "worker_form": WorkerDetailsForm.for_worker(case.worker),
+        "party_form": PartyForm(prefix="party"),
         "exemption_suggested": claims.exempt_42_3(case.claim_list),
         "routing_names": {"assign", "accept", "decline", "reassign"},
         "next": request.get_full_path(),
@@ -243,7 +254,9 @@ def _detail(request, case, *, status=200, bound=None, revealed=False, note_form=
 @login_required
 @require_GET
 def detail(request, number):
-    return _detail(request, get_case_for(request.user, number))
+    case = get_case_for(request.user, number)
+    mark_seen(case, request.user)  # a self-reported case: the worker hears it was looked at
+    return _detail(request, case)
 
 
 @login_required
@@ -277,6 +290,7 @@ def do_transition(request, number, transition):
     except TransitionRefused as exc:
         form.add_error(None, str(exc))
         return _detail(request, case, bound=form, status=400)
+    mark_seen(case, request.user)
     messages.success(
         request,
         _("%(number)s：%(action)s。") % {"number": case.number, "action": spec.label},
@@ -358,3 +372,36 @@ def reveal(request, number):
     response = _detail(request, case, revealed=True)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def update_worker_details(request, number):
+    """Complete or correct the worker's details (a self-report's missing ID number)."""
+    case = case_or_404(request.user, number, may_work)
+    form = WorkerDetailsForm.for_worker(case.worker, request.POST)
+    if not form.is_valid():
+        return _detail(request, case, worker_form=form, status=400)
+    try:
+        changed = completion.complete_worker(case, request.user, form.cleaned_data)
+    except CaseArchived as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("劳动者信息已更新。") if changed else _("没有需要更新的信息。"))
+    return redirect(case.get_absolute_url() + "#worker")
+
+
+@login_required
+@require_POST
+def add_party(request, number):
+    case = case_or_404(request.user, number, may_work)
+    form = PartyForm(request.POST, prefix="party")
+    if not form.is_valid():
+        return _detail(request, case, party_form=form, status=400)
+    try:
+        completion.add_party(case, request.user, form.cleaned_data)
+    except CaseArchived as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已添加对方当事人。"))
+    return redirect(case.get_absolute_url() + "#parties")

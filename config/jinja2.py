@@ -30,14 +30,15 @@ def environment(**options) -> Environment:
     return env
 
 
-def url(name: str) -> str:
-    """reverse() for a route without arguments, remembered per URLconf and prefix."""
-    return _url(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
+def url(name: str, *args) -> str:
+    """reverse(), remembered per URLconf and prefix (the finder links every station it
+    shows to its self-help page)."""
+    return _url(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name, *args)
 
 
-@functools.lru_cache(maxsize=64)
-def _url(urlconf: str, prefix: str, name: str) -> str:
-    return reverse(name, urlconf=urlconf)
+@functools.lru_cache(maxsize=4096)
+def _url(urlconf: str, prefix: str, name: str, *args) -> str:
+    return reverse(name, urlconf=urlconf, args=args)
 
 
 def worker_page(request) -> dict:

@@ -19,6 +19,8 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("lawyers/", include("lawyers.urls")),
     path("status/", include("cases.status.urls")),
+    path("stations/", include("stations.urls")),
+    path("s/", include("cases.selfhelp.urls")),
 ]
 
 handler404 = "stations.views.page_not_found"

@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
+from django.db.models.lookups import Contains
 from django.utils.translation import gettext_lazy as _
 
+from .geo import check_position
 from .regions import codes_covering, prefix_of, scope_q, validate_region_code
 
 
@@ -102,7 +106,25 @@ class Station(models.Model):
     opening_hours = models.CharField(_("开放时间"), max_length=100, blank=True)
     open_24h = models.BooleanField(_("24 小时开放"), default=False)
     services = models.JSONField(_("服务项目"), default=list, blank=True)
+    # Whether `services` lists legal help, kept by the database: the finder filters on
+    # it through a partial index (bench/station_finder.py), and there is no second
+    # copy of the fact to forget to update.
+    legal = models.GeneratedField(
+        expression=Contains(Cast("services", models.TextField()), f'"{Service.LEGAL.value}"'),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("有法律服务"),
+    )
     active = models.BooleanField(_("启用"), default=True)
+    # GCJ-02 (the coordinates Chinese map apps use), in degrees; see stations/geo.py.
+    lng = models.FloatField(_("经度（GCJ-02）"), null=True, blank=True)
+    lat = models.FloatField(_("纬度（GCJ-02）"), null=True, blank=True)
+    mobile = models.BooleanField(
+        _("流动驿站"),
+        default=False,
+        help_text=_("流动服务车等会移动的驿站：本站志愿者可以随时更新位置。"),
+    )
+    position_updated_at = models.DateTimeField(_("位置更新时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = StationQuerySet.as_manager()
@@ -111,9 +133,37 @@ class Station(models.Model):
         verbose_name = _("驿站")
         verbose_name_plural = _("驿站")
         ordering = ["region_code", "code"]
+        indexes = [
+            # The finder's "near me": a bounding box on latitude, then longitude.
+            models.Index(fields=["lat", "lng"], name="station_position"),
+            models.Index(
+                fields=["lat", "lng"],
+                condition=Q(active=True, legal=True),
+                name="station_legal_position",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True, lng__isnull=True)
+                | Q(lat__isnull=False, lng__isnull=False),
+                name="station_position_complete",
+                violation_error_message=_("经度和纬度须同时填写或同时留空。"),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        try:
+            check_position(self.region_code, self.lng, self.lat)
+        except ValidationError as exc:
+            raise ValidationError({"lat": exc.messages}) from None
+
+    @property
+    def has_position(self) -> bool:
+        return self.lat is not None and self.lng is not None
 
     @property
     def offers_legal_help(self) -> bool:

@@ -53,7 +53,7 @@ UNIONS = [
 ]
 
 STATIONS = [
-    # code, name, region, union, address, phone, hours, 24h
+    # code, name, region, union, address, phone, hours, 24h, (lng, lat) in GCJ-02
     (
         "BJ-110105-001",
         "望京骑迹工会驿站",
@@ -63,6 +63,7 @@ STATIONS = [
         "010-64701234",
         "08:00-22:00",
         False,
+        (116.4807, 39.9965),
     ),
     (
         "BJ-110105-002",
@@ -73,6 +74,7 @@ STATIONS = [
         "010-64165678",
         "",
         True,
+        (116.4551, 39.9371),
     ),
     (
         "KM-530103-001",
@@ -83,6 +85,7 @@ STATIONS = [
         "0871-65012345",
         "09:00-21:00",
         False,
+        (102.7196, 25.0531),
     ),
     (
         "KM-530103-002",
@@ -93,6 +96,7 @@ STATIONS = [
         "0871-65106789",
         "",
         True,
+        (102.7531, 25.1357),
     ),
 ]
 
@@ -181,7 +185,7 @@ def seed_structure() -> None:
             name=name, defaults={"region_code": code, "parent": unions.get(parent), "phone": phone}
         )
     stations = {}
-    for code, name, region, union, address, phone, hours, open_24h in STATIONS:
+    for code, name, region, union, address, phone, hours, open_24h, (lng, lat) in STATIONS:
         stations[name], _created = Station.objects.get_or_create(
             code=code,
             defaults={
@@ -194,6 +198,10 @@ def seed_structure() -> None:
                 "open_24h": open_24h,
                 "services": [Service.REST, Service.WATER, Service.CHARGING, Service.LEGAL],
             },
+        )
+        # Demo stations seeded before they had positions get them now (the finder).
+        Station.objects.filter(code=code, lat__isnull=True).update(
+            lng=lng, lat=lat, position_updated_at=timezone.now()
         )
     for username, full_name, role, place in STAFF:
         user = _user(username, full_name)

@@ -14,6 +14,7 @@ from cases.models.case import (
 from cases.models.deadlines import Deadline, HolidayOverride, HolidayYear, Milestone, Reminder
 from cases.models.documents import Document, DocumentBatch, document_path
 from cases.models.notices import Notification, SmsMessage
+from cases.models.selfhelp import PosterBatch, SelfHelpRequest
 from cases.models.status import StatusChallenge, StatusLookup
 from cases.models.workers import ConsentText, Worker
 
@@ -33,7 +34,9 @@ __all__ = [
     "Milestone",
     "Notification",
     "Party",
+    "PosterBatch",
     "Reminder",
+    "SelfHelpRequest",
     "SmsMessage",
     "StatusChallenge",
     "StatusLookup",

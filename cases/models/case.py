@@ -194,6 +194,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         related_name="+",
     )
     access_code_hash = models.CharField(max_length=64, editable=False)
+    # Sent by the worker from a station's QR code (cases/selfhelp), not taken down by a
+    # volunteer: the staff lists badge it, and its missing details are filled in later.
+    self_reported = models.BooleanField(_("劳动者自助提交"), default=False, editable=False)
 
     state = FSMField(
         _("状态"), choices=State.choices, default=State.RECEIVED, protected=True, db_index=True
@@ -511,6 +514,8 @@ class CaseEvent(models.Model):
         SENSITIVE_VIEW = "sensitive_view", _("查看敏感信息")
         EVIDENCE = "evidence", _("证据清单")
         WORKER = "worker", _("劳动者信息变更")
+        PARTY = "party", _("对方当事人")
+        SELF_HELP = "self_help", _("自助求助")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases.models.case import Case
 
@@ -90,3 +92,16 @@ class DocumentBatch(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.processed / self.total) if self.total else 100
+
+    # What the progress panel links to (the poster batches share the panel).
+    def progress_url(self) -> str:
+        return reverse("cases:closing_reports_progress", args=[self.pk])
+
+    def zip_url(self) -> str:
+        return reverse("cases:closing_reports_zip", args=[self.pk])
+
+    def zip_label(self) -> str:
+        n = len(self.results)
+        return ngettext("下载 %(n)s 份结案报告（ZIP）", "下载 %(n)s 份结案报告（ZIP）", n) % {
+            "n": n
+        }

@@ -47,6 +47,9 @@ TEMPLATES = {
     # name: text with {placeholders}; short (one 70-character SMS with the signature),
     # no sensitive detail beyond what the worker needs to act on.
     "status_code": _("您的案件查询验证码为{code}，10分钟内有效，请勿告诉他人。"),
+    # self-help from a station's QR code (cases/selfhelp)
+    "selfhelp_code": _("您正在驿站自助求助，验证码{code}，10分钟内有效，请勿告诉他人。"),
+    "selfhelp_seen": _("工会已查看您的求助{number}，会尽快联系您，请保持电话畅通。"),
     "case_received": _(
         "您的求助已登记，编号{number}，查询码{access_code}。可凭手机号和查询码查进度。"
     ),
@@ -70,7 +73,7 @@ TEMPLATES = {
 # Templates whose body carries a code. Once a real gateway has the message, the stored
 # copy keeps the code masked: a stolen database must not open anyone's status page.
 # (With the outbox backend the table *is* the delivery, so the code stays readable.)
-SECRET_TEMPLATES = {"status_code", "case_received"}
+SECRET_TEMPLATES = {"status_code", "case_received", "selfhelp_code"}
 CODE_RE = re.compile(r"(?<![\d-])\d{6,8}(?![\d-])")
 
 MAX_ATTEMPTS = 5
