@@ -14,6 +14,7 @@ from cases.models.case import (
 from cases.models.deadlines import Deadline, HolidayOverride, Milestone, Reminder
 from cases.models.documents import Document, DocumentBatch, document_path
 from cases.models.notices import Notification, SmsMessage
+from cases.models.statistics import ExportJob, ExportLog, Respondent, StatCell
 from cases.models.status import StatusChallenge, StatusLookup
 from cases.models.workers import ConsentText, Worker
 
@@ -27,13 +28,17 @@ __all__ = [
     "ConsentText",
     "Deadline",
     "Document",
+    "ExportJob",
+    "ExportLog",
     "DocumentBatch",
     "HolidayOverride",
     "Milestone",
     "Notification",
     "Party",
     "Reminder",
+    "Respondent",
     "SmsMessage",
+    "StatCell",
     "StatusChallenge",
     "StatusLookup",
     "Worker",
