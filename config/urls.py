@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("lawyers/", include("lawyers.urls")),
     path("status/", include("cases.status.urls")),
+    path("stats/", include("cases.statistics.urls")),
 ]
 
 handler404 = "stations.views.page_not_found"

@@ -57,9 +57,10 @@ LAWYER = "lawyer"  # lawyer id / made | accepted | declined | expired
 RESPONDENT = "respondent"  # normalised name / main claim; claimed
 WITHDRAWN = "withdrawn"  # the state it was withdrawn from
 
-# A station's page shows these; the rest is kept from the district up (rows stay few).
+# A station's page shows these (respondents: how many stations one appears at); the
+# rest is kept from the district up, so that rows stay few.
 STATION_METRICS = frozenset(
-    {RECEIVED, PLATFORM, ARRANGEMENT, STAGE, DECISION, OUTCOME, RESOLVED, WITHDRAWN}
+    {RECEIVED, PLATFORM, ARRANGEMENT, STAGE, DECISION, OUTCOME, RESOLVED, WITHDRAWN, RESPONDENT}
 )
 # Per-lawyer rows only for cities and districts: a national list of every lawyer is
 # neither readable nor cheap.
@@ -561,7 +562,9 @@ def reconcile() -> dict:
     """Recompute the rollup from the source tables and repair it; province by province
     so that memory stays bounded, then the national rows. Safe to run twice."""
     fixed = 0
-    provinces = sorted({code[:2] for code in Case.objects.values_list("region_code", flat=True).distinct()})
+    provinces = sorted(
+        {code[:2] for code in Case.objects.values_list("region_code", flat=True).distinct()}
+    )
     with transaction.atomic():
         _lock()
         national = defaultdict(lambda: [0, ZERO, ZERO])
