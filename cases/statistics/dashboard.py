@@ -756,7 +756,7 @@ def lawyers(page: Page, periods: dict) -> None:
         [(k, label, offers.get(k), page.url(rollup.OFFER, k)) for k, label in OFFER_LABELS.items()],
     )
     deadlines = sums.data[rollup.DEADLINE]
-    for step, rule in STEP_SLA.items():
+    for rule in STEP_SLA.values():
         counts = {s: deadlines.get((rule, s), [0, ZERO, ZERO]) for s in DEADLINE_LABELS}
         page.partition(
             f"deadline:{rule}",

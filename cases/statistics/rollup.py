@@ -504,7 +504,7 @@ def expected_cells(case_filter=None, *, chunk: int = 2000) -> dict:
         if not rows:
             break
         ids = [row[0] for row in rows]
-        for case_id, snap in _snapshots(rows, ids).items():
+        for snap in _snapshots(rows, ids).values():
             expand(case_facts(snap), snap.region_code, snap.station_id, into=cells)
         last = ids[-1]
     return cells
