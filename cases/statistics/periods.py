@@ -83,7 +83,6 @@ class MonthField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 10)
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"type": "month", "placeholder": "2026-03"})
         )
@@ -93,7 +92,7 @@ class MonthField(forms.CharField):
         value = super().to_python(value).strip()
         if not value:
             return None
-        match = MONTH_RE.match(value)
+        match = MONTH_RE.match(value) if len(value) <= 10 else None
         try:
             if not match:
                 raise ValueError

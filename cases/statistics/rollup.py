@@ -382,8 +382,8 @@ def tracking(case):
 
     A change may run another one on the same case inside it (a decline routes the case
     onward, which assigns it): the inner one adds its own difference, and every
-    baseline still open for the case moves on to what has been counted, so the outer
-    one adds only the rest. Nothing is counted if the block raises."""
+    baseline still open for the case takes that difference as counted, so the outer one
+    adds only the rest. Nothing is counted if the block raises."""
     baseline = Baseline(case.pk, facts_of(case))
     stack = _baselines(case.pk)
     stack.append(baseline)
@@ -446,8 +446,21 @@ def record_change(case, before) -> None:
     delta = difference(after, before.facts if isinstance(before, Baseline) else before)
     if delta:
         add_cells(expand(delta, case.region_code, case.station_id))
+    # The rollup now counts this delta: every other open baseline of the case (an outer
+    # change still under way) counts it as already added.
     for baseline in getattr(_open, "by_case", {}).get(case.pk, ()):
-        baseline.facts = after
+        if baseline is not before:
+            baseline.facts = _plus(baseline.facts, delta)
+
+
+def _plus(facts: dict, delta: dict) -> dict:
+    out = {k: list(v) for k, v in facts.items()}
+    for key, (n, claimed, recovered) in delta.items():
+        cell = out.setdefault(key, [0, ZERO, ZERO])
+        cell[0] += n
+        cell[1] += claimed
+        cell[2] += recovered
+    return out
 
 
 def record_intake(case, worker, parties) -> None:
@@ -518,7 +531,7 @@ def _stored(queryset) -> dict:
 
 
 def _repair(expected: dict, stored: dict) -> int:
-    """Make the stored cells equal the expected ones; returns how many cells changed."""
+    """Make the stored cells equal the expected ones; returns how many were wrong."""
     create, update, delete = [], [], []
     for key, (n, claimed, recovered) in expected.items():
         cell = stored.pop(key, None)
@@ -543,11 +556,13 @@ def _repair(expected: dict, stored: dict) -> int:
             cell.n, cell.claimed, cell.recovered = n, claimed, recovered
             update.append(cell)
     delete = [cell.pk for cell in stored.values()]
+    # Cells a decrement brought to zero are harmless leftovers, not drift.
+    wrong = [c for c in stored.values() if c.n or c.claimed or c.recovered]
     StatCell.objects.bulk_create(create, batch_size=5000)
     StatCell.objects.bulk_update(update, ["n", "claimed", "recovered"], batch_size=2000)
     for start in range(0, len(delete), 5000):
         StatCell.objects.filter(pk__in=delete[start : start + 5000]).delete()
-    return len(create) + len(update) + len(delete)
+    return len(create) + len(update) + len(wrong)
 
 
 def _lock() -> None:
@@ -583,6 +598,7 @@ def reconcile() -> dict:
         stale = StatCell.objects.filter(depth__gt=0)
         for province in provinces:
             stale = stale.exclude(area__startswith=province)
-        fixed += stale.delete()[0]
+        fixed += stale.exclude(n=0, claimed=0, recovered=0).count()
+        stale.delete()
         fixed += _repair(national, _stored(StatCell.objects.filter(depth=0)))
     return {"provinces": len(provinces), "cells_fixed": fixed}
