@@ -24,15 +24,18 @@ and district, and (for STATION_METRICS only) its station.
 """
 
 import datetime
+import functools
+import io
 import math
 import threading
+import zoneinfo
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Deadline, Party, Respondent, StatCell
 from lawyers.models import ClaimType
@@ -135,15 +138,23 @@ def bucket_bounds(bucket: str) -> tuple[float, float]:
     return BUCKET_RATIO ** (index - 1), BUCKET_RATIO**index
 
 
+@functools.cache
+def _zone():
+    # The site's zone, looked up once: timezone.localdate() asks a context-local for it
+    # on every call, which was most of the nightly reconcile's time.
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _local(moment) -> datetime.date:
+    return moment.astimezone(_zone()).date() if isinstance(moment, datetime.datetime) else moment
+
+
 def month_of(moment) -> datetime.date:
-    day = timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment
-    return day.replace(day=1)
+    return _local(moment).replace(day=1)
 
 
 def _days(start, end) -> str:
-    start = timezone.localdate(start) if isinstance(start, datetime.datetime) else start
-    end = timezone.localdate(end) if isinstance(end, datetime.datetime) else end
-    return str(max(0, min(DAYS_CAP, (end - start).days)))
+    return str(max(0, min(DAYS_CAP, (_local(end) - _local(start)).days)))
 
 
 # ---------------------------------------------------------------------------
@@ -523,42 +534,63 @@ def expected_cells(case_filter=None, *, chunk: int = 2000) -> dict:
     return cells
 
 
+STORED = ("month", "depth", "area", "station", "metric", "key", "sub")
+
+
 def _stored(queryset) -> dict:
+    """{cell key: (pk, n, claimed, recovered)} — tuples, not model instances: the reconcile
+    reads every cell of a province."""
     return {
-        (c.month, c.depth, c.area, c.station, c.metric, c.key, c.sub): c
-        for c in queryset.iterator(chunk_size=5000)
+        row[1:8]: (row[0], *row[8:])
+        for row in queryset.values_list("pk", *STORED, "n", "claimed", "recovered").iterator(
+            chunk_size=5000
+        )
     }
+
+
+def _insert(rows: list) -> None:
+    """New cells: COPY on PostgreSQL when there are many (the first build of a large
+    rollup), bulk_create otherwise."""
+    if connection.vendor == "postgresql" and len(rows) > 5000:
+        table = StatCell._meta.db_table
+        columns = ", ".join(
+            connection.ops.quote_name(c) for c in (*STORED, "n", "claimed", "recovered")
+        )
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            buffer = io.StringIO()
+            for n, row in enumerate(rows, 1):
+                buffer.write("\t".join(str(v) for v in row) + "\n")
+                if n % 50_000 == 0:
+                    copy.write(buffer.getvalue())
+                    buffer = io.StringIO()
+            copy.write(buffer.getvalue())
+        return
+    StatCell.objects.bulk_create(
+        [
+            StatCell(**dict(zip((*STORED, "n", "claimed", "recovered"), row, strict=True)))
+            for row in rows
+        ],
+        batch_size=5000,
+    )
 
 
 def _repair(expected: dict, stored: dict) -> int:
     """Make the stored cells equal the expected ones; returns how many were wrong."""
-    create, update, delete = [], [], []
+    create, update = [], []
     for key, (n, claimed, recovered) in expected.items():
         cell = stored.pop(key, None)
         if cell is None:
             if n or claimed or recovered:
-                month, depth, area, station, metric, k, sub = key
-                create.append(
-                    StatCell(
-                        month=month,
-                        depth=depth,
-                        area=area,
-                        station=station,
-                        metric=metric,
-                        key=k,
-                        sub=sub,
-                        n=n,
-                        claimed=claimed,
-                        recovered=recovered,
-                    )
-                )
-        elif (cell.n, cell.claimed, cell.recovered) != (n, claimed, recovered):
-            cell.n, cell.claimed, cell.recovered = n, claimed, recovered
-            update.append(cell)
-    delete = [cell.pk for cell in stored.values()]
+                create.append((*key, n, claimed, recovered))
+        elif tuple(cell[1:]) != (n, claimed, recovered):
+            update.append(StatCell(pk=cell[0], n=n, claimed=claimed, recovered=recovered))
+    delete = [cell[0] for cell in stored.values()]
     # Cells a decrement brought to zero are harmless leftovers, not drift.
-    wrong = [c for c in stored.values() if c.n or c.claimed or c.recovered]
-    StatCell.objects.bulk_create(create, batch_size=5000)
+    wrong = [c for c in stored.values() if any(c[1:])]
+    _insert(create)
     StatCell.objects.bulk_update(update, ["n", "claimed", "recovered"], batch_size=2000)
     for start in range(0, len(delete), 5000):
         StatCell.objects.filter(pk__in=delete[start : start + 5000]).delete()
