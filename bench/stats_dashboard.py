@@ -48,8 +48,23 @@ PLATFORM_NAMES = {
 }
 CLAIMS = ["injury", "occupational", "wage", "wage labor", "tort", "labor", "consult"]
 CLAIM_WEIGHTS = [12, 8, 30, 8, 10, 10, 22]
-STATES = ["received", "accepted", "assigned", "in_progress", "resolved", "closed", "referred", "withdrawn"]
-REFERRALS = ["区劳动保障监察大队", "区劳动人事争议仲裁委员会", "区人民法院", "区法律援助中心", "街道调解委员会"]
+STATES = [
+    "received",
+    "accepted",
+    "assigned",
+    "in_progress",
+    "resolved",
+    "closed",
+    "referred",
+    "withdrawn",
+]
+REFERRALS = [
+    "区劳动保障监察大队",
+    "区劳动人事争议仲裁委员会",
+    "区人民法院",
+    "区法律援助中心",
+    "街道调解委员会",
+]
 
 
 def pick_districts():
@@ -91,13 +106,21 @@ def structure():
     stations = []
     for code in districts:
         for i in range(per_district[code]):
-            stations.append(Station(code=f"S{code}{i:02d}", name=f"驿站{code}-{i}", region_code=code))
+            stations.append(
+                Station(code=f"S{code}{i:02d}", name=f"驿站{code}-{i}", region_code=code)
+            )
     stations = Station.objects.bulk_create(stations[:STATIONS])
     lawyers = []
     for i in range(300):
         user = User.objects.create_user(f"lawyer{i}", password="x")
         lawyers.append(
-            Lawyer(user=user, name=f"律师{i}", license_number=f"1110120180{i:07d}", firm="所", phone=f"+86139{i:08d}")
+            Lawyer(
+                user=user,
+                name=f"律师{i}",
+                license_number=f"1110120180{i:07d}",
+                firm="所",
+                phone=f"+86139{i:08d}",
+            )
         )
     lawyers = Lawyer.objects.bulk_create(lawyers)
     consent = ConsentText.objects.create(version="bench", text="同意", active=True)
@@ -119,9 +142,16 @@ def fill(world, first_id: int, count: int, today: datetime.date):
 
     rng = random.Random(first_id)
     tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(today - datetime.timedelta(days=MONTHS * 30), datetime.time(8), tzinfo=tz)
+    start = datetime.datetime.combine(
+        today - datetime.timedelta(days=MONTHS * 30), datetime.time(8), tzinfo=tz
+    )
     span = (MONTHS * 30 - 1) * 86400
-    stations, lawyers, user, consent = world["stations"], world["lawyers"], world["volunteer"].pk, world["consent"].pk
+    stations, lawyers, user, consent = (
+        world["stations"],
+        world["lawyers"],
+        world["volunteer"].pk,
+        world["consent"].pk,
+    )
     cases, workers, parties, events, deadlines = [], [], [], [], []
     agencies = [f"劳务派遣公司{i}有限公司" for i in range(300)]
     employers = [f"配送服务公司{i}有限公司" for i in range(1500)]
@@ -138,7 +168,9 @@ def fill(world, first_id: int, count: int, today: datetime.date):
         claims = rng.choices(CLAIMS, weights=CLAIM_WEIGHTS)[0]
         platform = rng.choice(PLATFORMS)
         age = (today - created.date()).days
-        state = rng.choices(STATES, weights=[2, 1, 1, 3, 6, 10, 3, 1] if age > 60 else [6, 3, 2, 4, 2, 1, 1, 1])[0]
+        state = rng.choices(
+            STATES, weights=[2, 1, 1, 3, 6, 10, 3, 1] if age > 60 else [6, 3, 2, 4, 2, 1, 1, 1]
+        )[0]
         if claims == "consult":
             state = rng.choice(["resolved", "closed", "referred", "received"])
         claimed = None if claims == "consult" else rng.randrange(1000, 150000) // 100 * 100
@@ -153,38 +185,155 @@ def fill(world, first_id: int, count: int, today: datetime.date):
             if state != "accepted":
                 lawyer = rng.choice(lawyers)
                 assigned = accepted + datetime.timedelta(days=rng.randint(0, 4), hours=1)
-                events.append((event_id, case_id, "transition", "assign", "accepted", "assigned", iso(assigned), json.dumps({"lawyer_id": lawyer})))
+                events.append(
+                    (
+                        event_id,
+                        case_id,
+                        "transition",
+                        "assign",
+                        "accepted",
+                        "assigned",
+                        iso(assigned),
+                        json.dumps({"lawyer_id": lawyer}),
+                    )
+                )
                 event_id += 1
-                deadlines.append((deadline_id, case_id, "legalaid.assignment", accepted.date(), accepted.date() + datetime.timedelta(days=3), "agency", "done", iso(assigned)))
+                deadlines.append(
+                    (
+                        deadline_id,
+                        case_id,
+                        "legalaid.assignment",
+                        accepted.date(),
+                        accepted.date() + datetime.timedelta(days=3),
+                        "agency",
+                        "done",
+                        iso(assigned),
+                    )
+                )
                 deadline_id += 1
                 if state != "assigned":
                     lawyer_accepted = assigned + datetime.timedelta(days=rng.randint(0, 3), hours=1)
-                    events.append((event_id, case_id, "transition", "accept", "assigned", "in_progress", iso(lawyer_accepted), "{}"))
+                    events.append(
+                        (
+                            event_id,
+                            case_id,
+                            "transition",
+                            "accept",
+                            "assigned",
+                            "in_progress",
+                            iso(lawyer_accepted),
+                            "{}",
+                        )
+                    )
                     event_id += 1
-                    deadlines.append((deadline_id, case_id, "sla.lawyer_accept", assigned.date(), assigned.date() + datetime.timedelta(days=2), "lawyer", rng.choice(["done", "done", "done", "missed"]), iso(lawyer_accepted)))
+                    deadlines.append(
+                        (
+                            deadline_id,
+                            case_id,
+                            "sla.lawyer_accept",
+                            assigned.date(),
+                            assigned.date() + datetime.timedelta(days=2),
+                            "lawyer",
+                            rng.choice(["done", "done", "done", "missed"]),
+                            iso(lawyer_accepted),
+                        )
+                    )
                     deadline_id += 1
             if state in ("resolved", "closed"):
                 resolved = lawyer_accepted + datetime.timedelta(days=rng.randint(10, 90))
-                outcome = rng.choice(["settlement", "award", "judgment", "paid", "unsuccessful", "recognition"])
-                recovered = 0 if outcome == "unsuccessful" else claimed * rng.choice([4, 6, 8, 10]) // 10
-                deadlines.append((deadline_id, case_id, "labor.arbitration_limitation", created.date(), created.date() + datetime.timedelta(days=365), "worker", rng.choice(["done", "done", "missed", "waived"]), iso(resolved)))
+                outcome = rng.choice(
+                    ["settlement", "award", "judgment", "paid", "unsuccessful", "recognition"]
+                )
+                recovered = (
+                    0 if outcome == "unsuccessful" else claimed * rng.choice([4, 6, 8, 10]) // 10
+                )
+                deadlines.append(
+                    (
+                        deadline_id,
+                        case_id,
+                        "labor.arbitration_limitation",
+                        created.date(),
+                        created.date() + datetime.timedelta(days=365),
+                        "worker",
+                        rng.choice(["done", "done", "missed", "waived"]),
+                        iso(resolved),
+                    )
+                )
                 deadline_id += 1
                 if state == "closed":
                     closed = resolved + datetime.timedelta(days=5)
         elif state == "referred":
             referred_to = rng.choice(REFERRALS)
-            events.append((event_id, case_id, "transition", "refer", "received", "referred", iso(created + datetime.timedelta(days=2)), "{}"))
+            events.append(
+                (
+                    event_id,
+                    case_id,
+                    "transition",
+                    "refer",
+                    "received",
+                    "referred",
+                    iso(created + datetime.timedelta(days=2)),
+                    "{}",
+                )
+            )
             event_id += 1
         elif state == "withdrawn":
-            events.append((event_id, case_id, "transition", "withdraw", "received", "withdrawn", iso(created + datetime.timedelta(days=3)), "{}"))
+            events.append(
+                (
+                    event_id,
+                    case_id,
+                    "transition",
+                    "withdraw",
+                    "received",
+                    "withdrawn",
+                    iso(created + datetime.timedelta(days=3)),
+                    "{}",
+                )
+            )
             event_id += 1
-        workers.append((case_id, f"劳动者{case_id}", f"+86138{case_id:08d}", "", platform, rng.choice(["contract", "agency", "crowd", "unknown"]), iso(created)))
+        workers.append(
+            (
+                case_id,
+                f"劳动者{case_id}",
+                f"+86138{case_id:08d}",
+                "",
+                platform,
+                rng.choice(["contract", "agency", "crowd", "unknown"]),
+                iso(created),
+            )
+        )
         cases.append(
             (
-                case_id, f"{region}-{created.year}-{case_id:07d}", case_id, station, region, claims, "送餐途中摔伤。",
-                "{}", consent, iso(created), user, "0" * 64, state, lawyer, "undecided", "", referred_to, "",
-                outcome, "", user, iso(created), iso(created), claimed, recovered, iso(accepted), iso(assigned),
-                iso(lawyer_accepted), iso(resolved), iso(closed),
+                case_id,
+                f"{region}-{created.year}-{case_id:07d}",
+                case_id,
+                station,
+                region,
+                claims,
+                "送餐途中摔伤。",
+                "{}",
+                consent,
+                iso(created),
+                user,
+                "0" * 64,
+                state,
+                lawyer,
+                "undecided",
+                "",
+                referred_to,
+                "",
+                outcome,
+                "",
+                user,
+                iso(created),
+                iso(created),
+                claimed,
+                recovered,
+                iso(accepted),
+                iso(assigned),
+                iso(lawyer_accepted),
+                iso(resolved),
+                iso(closed),
             )
         )
         names = [("platform" if platform not in ("zto",) else "employer", PLATFORM_NAMES[platform])]
@@ -195,28 +344,89 @@ def fill(world, first_id: int, count: int, today: datetime.date):
         for kind, name in names:
             parties.append((party_id, case_id, kind, name, respondent_key(name), "", ""))
             party_id += 1
-    copy_rows("cases_worker", ["id", "name", "phone", "id_number", "platform", "arrangement", "created_at"], workers)
+    copy_rows(
+        "cases_worker",
+        ["id", "name", "phone", "id_number", "platform", "arrangement", "created_at"],
+        workers,
+    )
     copy_rows(
         "cases_case",
         [
-            "id", "number", "worker_id", "station_id", "region_code", "claims", "facts", "evidence", "consent_id",
-            "consent_at", "consent_recorded_by_id", "access_code_hash", "state", "lawyer_id", "eligibility",
-            "eligibility_note", "referred_to", "referral_reason", "outcome", "outcome_note", "created_by_id",
-            "created_at", "updated_at", "amount_claimed", "amount_recovered", "accepted_at", "assigned_at",
-            "lawyer_accepted_at", "resolved_at", "closed_at",
+            "id",
+            "number",
+            "worker_id",
+            "station_id",
+            "region_code",
+            "claims",
+            "facts",
+            "evidence",
+            "consent_id",
+            "consent_at",
+            "consent_recorded_by_id",
+            "access_code_hash",
+            "state",
+            "lawyer_id",
+            "eligibility",
+            "eligibility_note",
+            "referred_to",
+            "referral_reason",
+            "outcome",
+            "outcome_note",
+            "created_by_id",
+            "created_at",
+            "updated_at",
+            "amount_claimed",
+            "amount_recovered",
+            "accepted_at",
+            "assigned_at",
+            "lawyer_accepted_at",
+            "resolved_at",
+            "closed_at",
         ],
         cases,
     )
-    copy_rows("cases_party", ["id", "case_id", "kind", "name", "name_key", "credit_code", "contact"], parties)
+    copy_rows(
+        "cases_party",
+        ["id", "case_id", "kind", "name", "name_key", "credit_code", "contact"],
+        parties,
+    )
     copy_rows(
         "cases_caseevent",
-        ["id", "case_id", "kind", "transition", "source_state", "target_state", "at", "data", "note", "actor_id"],
+        [
+            "id",
+            "case_id",
+            "kind",
+            "transition",
+            "source_state",
+            "target_state",
+            "at",
+            "data",
+            "note",
+            "actor_id",
+        ],
         [(*e, "", None) for e in events],
     )
     copy_rows(
         "cases_deadline",
-        ["id", "case_id", "rule", "trigger_date", "due_date", "binds", "status", "closed_at", "extended", "provisional",
-         "rolled_over", "makeup_workday", "citation", "suspended_days", "reason", "created_at", "updated_at"],
+        [
+            "id",
+            "case_id",
+            "rule",
+            "trigger_date",
+            "due_date",
+            "binds",
+            "status",
+            "closed_at",
+            "extended",
+            "provisional",
+            "rolled_over",
+            "makeup_workday",
+            "citation",
+            "suspended_days",
+            "reason",
+            "created_at",
+            "updated_at",
+        ],
         [(*d, False, False, False, False, "", 0, "", d[7], d[7]) for d in deadlines],
     )
     with connection.cursor() as cursor:
@@ -225,7 +435,13 @@ def fill(world, first_id: int, count: int, today: datetime.date):
             "FROM cases_party WHERE name_key <> '' AND kind IN ('platform','employer','agency','insurer') "
             "ON CONFLICT (key) DO NOTHING"
         )
-        for table in ("cases_worker", "cases_case", "cases_party", "cases_caseevent", "cases_deadline"):
+        for table in (
+            "cases_worker",
+            "cases_case",
+            "cases_party",
+            "cases_caseevent",
+            "cases_deadline",
+        ):
             cursor.execute(f"ANALYZE {table}")
     return len(cases)
 
@@ -236,7 +452,11 @@ def bare(request):
 
     from cases.models import Case
 
-    numbers = list(Case.objects.filter(state="received").order_by("-created_at").values_list("number", flat=True)[:20])
+    numbers = list(
+        Case.objects.filter(state="received")
+        .order_by("-created_at")
+        .values_list("number", flat=True)[:20]
+    )
     return HttpResponse(" ".join(numbers))
 
 
@@ -294,10 +514,19 @@ print(json.dumps({"rows": rows, "seconds": time.perf_counter() - start, "bytes":
 
     last = this_month()
     first = add_months(last, -(MONTHS - 1))
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench", "DJANGO_ALLOWED_HOSTS": "*"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench",
+        "DJANGO_ALLOWED_HOSTS": "*",
+    }
     out = subprocess.run(
         [sys.executable, "-c", code % (str(ROOT), f"{first:%Y-%m}", f"{last:%Y-%m}")],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     if out.returncode:
         print(out.stderr[-3000:])
@@ -329,7 +558,9 @@ def run(args):
     today = timezone.localdate()
     t = time.perf_counter()
     world = structure()
-    print(f"stations: {len(world['stations']):,}, lawyers: {len(world['lawyers'])} ({time.perf_counter() - t:.1f} s)")
+    print(
+        f"stations: {len(world['stations']):,}, lawyers: {len(world['lawyers'])} ({time.perf_counter() - t:.1f} s)"
+    )
     figures = {}
     done = 0
     for target in (args.small, args.cases):
@@ -351,15 +582,21 @@ def run(args):
             flush=True,
         )
         with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
-            figures[done] = measure(f"{done // 1000}k", args.runs, args.profile and done == args.cases)
+            figures[done] = measure(
+                f"{done // 1000}k", args.runs, args.profile and done == args.cases
+            )
         t = time.perf_counter()
         again = rollup.reconcile()
-        print(f"reconcile with nothing to repair: {time.perf_counter() - t:.0f} s ({again['cells_fixed']} cells fixed)")
+        print(
+            f"reconcile with nothing to repair: {time.perf_counter() - t:.0f} s ({again['cells_fixed']} cells fixed)"
+        )
     small, large = figures[args.small], figures[args.cases]
     print("\n== growth 100k → 1M (goal ≤ 1.3×) and ratio to the bare view at 1M (goal ≤ 3×)")
     for key in large:
         growth = large[key][0] / small[key][0]
-        print(f"{' '.join(key):<34} growth {growth:4.2f}×  ratio {large[key][0] / large[key][1]:5.2f}  queries {small[key][2]} → {large[key][2]}")
+        print(
+            f"{' '.join(key):<34} growth {growth:4.2f}×  ratio {large[key][0] / large[key][1]:5.2f}  queries {small[key][2]} → {large[key][2]}"
+        )
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     ledger = ledger_child(url)

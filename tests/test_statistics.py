@@ -69,7 +69,12 @@ def expected() -> dict:
 
 PLATFORMS = ["meituan", "eleme", "sf", "didi"]
 CLAIMS = [["injury"], ["wage"], ["wage", "labor"], ["tort"], ["consult"], ["occupational", "tort"]]
-PARTIES = ["北京三快在线科技有限公司", "北京三快在线科技（有限公司）", "某某劳务派遣有限公司", "平安保险"]
+PARTIES = [
+    "北京三快在线科技有限公司",
+    "北京三快在线科技（有限公司）",
+    "某某劳务派遣有限公司",
+    "平安保险",
+]
 
 
 def _random_case(rng, world, month):
@@ -96,13 +101,25 @@ def _random_step(rng, case, world):
     moves = {
         "received": [
             ("accept_for_aid", {"eligibility": Case.Eligibility.EXEMPT_42_3}),
-            ("refer", {"to": rng.choice(["区劳动保障监察大队", "区人民法院", "某调解委员会"]), "reason": "x"}),
+            (
+                "refer",
+                {
+                    "to": rng.choice(["区劳动保障监察大队", "区人民法院", "某调解委员会"]),
+                    "reason": "x",
+                },
+            ),
             ("resolve_at_intake", {"advice": "已解答"}),
         ],
         "accepted": [("assign", {"lawyer": rng.choice(lawyers)})],
         "assigned": [("accept", {}), ("accept", {}), ("decline", {"reason": "太忙"})],
         "in_progress": [
-            ("resolve", {"outcome": rng.choice(["settlement", "paid", "unsuccessful"]), "amount_recovered": Decimal(rng.randint(0, 300) * 100)}),
+            (
+                "resolve",
+                {
+                    "outcome": rng.choice(["settlement", "paid", "unsuccessful"]),
+                    "amount_recovered": Decimal(rng.randint(0, 300) * 100),
+                },
+            ),
             ("reassign", {"lawyer": rng.choice(lawyers)}),
         ],
         "resolved": [("reopen", {"reason": "再审"}), ("close", {})],
@@ -128,7 +145,9 @@ def _random_step(rng, case, world):
         return
     if case.state == "in_progress" and rng.random() < 0.5:
         for deadline in Deadline.objects.filter(case=case, status="open")[:1]:
-            bookkeeping.close_deadline(deadline, status=rng.choice(["done", "waived"]), reason="x", user=admin)
+            bookkeeping.close_deadline(
+                deadline, status=rng.choice(["done", "waived"]), reason="x", user=admin
+            )
 
 
 @pytest.mark.django_db
@@ -150,26 +169,44 @@ def test_the_rollup_equals_a_direct_count_after_random_transitions(world):
         national[(cell.metric, cell.key, cell.sub)] += cell.n
         amounts[(cell.metric, cell.key)] += cell.recovered
     everything = Case.objects.all()
-    assert sum(v for (m, _k, _s), v in national.items() if m == rollup.RECEIVED) == everything.count()
+    assert (
+        sum(v for (m, _k, _s), v in national.items() if m == rollup.RECEIVED) == everything.count()
+    )
     for code in ("injury", "wage", "tort", "consult", "occupational", "labor"):
-        assert national[(rollup.RECEIVED, code, "")] == everything.filter(claims__startswith=code).count()
+        assert (
+            national[(rollup.RECEIVED, code, "")]
+            == everything.filter(claims__startswith=code).count()
+        )
     for platform in PLATFORMS:
-        assert national[(rollup.PLATFORM, platform, "")] == everything.filter(worker__platform=platform).count()
+        assert (
+            national[(rollup.PLATFORM, platform, "")]
+            == everything.filter(worker__platform=platform).count()
+        )
     for state in ("received", "withdrawn", "in_progress", "assigned"):
         assert national[(rollup.STAGE, state, "")] == everything.filter(state=state).count()
     resolved = everything.filter(state__in=["resolved", "closed"]).exclude(outcome="")
     for outcome in ("settlement", "paid", "unsuccessful", "advice"):
         subset = resolved.filter(outcome=outcome)
         assert national[(rollup.OUTCOME, outcome, "")] == subset.count()
-        assert amounts[(rollup.OUTCOME, outcome)] == sum((c.amount_recovered or 0 for c in subset), Decimal(0))
-    assert national[(rollup.DECISION, "accepted", "")] == everything.exclude(accepted_at=None).count()
+        assert amounts[(rollup.OUTCOME, outcome)] == sum(
+            (c.amount_recovered or 0 for c in subset), Decimal(0)
+        )
+    assert (
+        national[(rollup.DECISION, "accepted", "")] == everything.exclude(accepted_at=None).count()
+    )
     events = CaseEvent.objects
-    assert national[(rollup.OFFER, "made", "")] == events.filter(transition__in=["assign", "reassign"]).count()
+    assert (
+        national[(rollup.OFFER, "made", "")]
+        == events.filter(transition__in=["assign", "reassign"]).count()
+    )
     assert national[(rollup.OFFER, "declined", "")] == events.filter(transition="decline").count()
     for (metric, rule, status), n in national.items():
         if metric == rollup.DEADLINE:
             assert n == Deadline.objects.filter(rule=rule, status=status).count()
-    assert national[(rollup.OFFER, "made", "")] > 0 and national[(rollup.STAGE, "resolved", "")] + national[(rollup.STAGE, "closed", "")] > 0
+    assert (
+        national[(rollup.OFFER, "made", "")] > 0
+        and national[(rollup.STAGE, "resolved", "")] + national[(rollup.STAGE, "closed", "")] > 0
+    )
 
 
 @pytest.mark.django_db
@@ -201,9 +238,11 @@ def test_the_nightly_reconcile_repairs_drift(world):
 
 
 def test_respondents_are_matched_like_the_conflict_check():
-    assert rollup.respondent_key("北京三快在线科技有限公司") == rollup.respondent_key(
-        "北京三快在线科技（有限公司）"
-    ) == rollup.respondent_key("  北京三快在线科技有限公司 ")
+    assert (
+        rollup.respondent_key("北京三快在线科技有限公司")
+        == rollup.respondent_key("北京三快在线科技（有限公司）")
+        == rollup.respondent_key("  北京三快在线科技有限公司 ")
+    )
     assert rollup.referral_kind("朝阳区人力资源和社会保障局劳动保障监察大队") == "inspection"
     assert rollup.referral_kind("劳动人事争议仲裁委员会") == "arbitration"
 
@@ -244,7 +283,13 @@ def assert_nothing_small_is_learned(cells, total, where=""):
     found = feasible_values(cells, total)
     for i, shown in enumerate(cells):
         if shown == "<5":
-            assert found[i] == {0, 1, 2, 3, 4} or len(found[i]) >= 2, (where, cells, total, i, found[i])
+            assert found[i] == {0, 1, 2, 3, 4} or len(found[i]) >= 2, (
+                where,
+                cells,
+                total,
+                i,
+                found[i],
+            )
 
 
 @settings(max_examples=300, deadline=None)
@@ -314,7 +359,11 @@ def small_district(world):
     bj = world.beijing
     other = make_station(region_code="110105", name="第二驿站")
     volunteer = make_volunteer(other)
-    states = [Case.State.RESOLVED] * 6 + [Case.State.REFERRED] * 2 + [Case.State.WITHDRAWN, Case.State.ACCEPTED]
+    states = (
+        [Case.State.RESOLVED] * 6
+        + [Case.State.REFERRED] * 2
+        + [Case.State.WITHDRAWN, Case.State.ACCEPTED]
+    )
     platforms = ["meituan"] * 7 + ["eleme"] * 2 + ["sf"]
     with at(10):
         for i, (state, platform) in enumerate(zip(states, platforms, strict=True)):
@@ -340,7 +389,10 @@ def test_an_analyst_cannot_learn_a_cell_under_5_from_any_page(client, world):
     login(client, make_analyst("11"))
     for region in ("110000", "110105"):
         for section in SECTIONS:
-            html = client.get(reverse(f"statistics:{section}"), {"region": region, "from": "2026-10", "to": "2026-10"}).content.decode()
+            html = client.get(
+                reverse(f"statistics:{section}"),
+                {"region": region, "from": "2026-10", "to": "2026-10"},
+            ).content.decode()
             assert "<5" in html or section == "lawyers"
             tables = Tables()
             tables.feed(html)
@@ -351,9 +403,15 @@ def test_an_analyst_cannot_learn_a_cell_under_5_from_any_page(client, world):
                 if table["total"] is None:
                     continue
                 # … and its equation leaves every "<5" cell anywhere in 0–4.
-                assert_nothing_small_is_learned(list(table["cells"].values()), table["total"], f"{section} {region} {name}")
+                assert_nothing_small_is_learned(
+                    list(table["cells"].values()), table["total"], f"{section} {region} {name}"
+                )
             # Partitions of one total (cases received) agree on it.
-            received = {copies[0]["total"] for name, copies in tables.partitions.items() if name in ("month", "claim", "platform", "arrangement", "stage", "children")}
+            received = {
+                copies[0]["total"]
+                for name, copies in tables.partitions.items()
+                if name in ("month", "claim", "platform", "arrangement", "stage", "children")
+            }
             assert len(received) <= 1
             # No number the analyst reads in a table is a small count: only marks below 5
             # (years and amounts aside, every figure in a data-value is a count).
@@ -379,8 +437,15 @@ def test_scopes_outside_are_a_404_and_analysts_never_reach_a_case(client, world)
     assert client.get(reverse("statistics:overview"), {"region": "110105"}).status_code == 404
     assert client.get(reverse("statistics:overview"), {"region": "110000"}).status_code == 404
     assert client.get(reverse("statistics:overview"), {"region": ""}).status_code == 404
-    assert client.get(reverse("statistics:overview"), {"station": bj.station.code}).status_code == 404
-    assert client.get(reverse("statistics:cases"), {"region": "530103", "metric": "received"}).status_code == 404
+    assert (
+        client.get(reverse("statistics:overview"), {"station": bj.station.code}).status_code == 404
+    )
+    assert (
+        client.get(
+            reverse("statistics:cases"), {"region": "530103", "metric": "received"}
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("statistics:ledger_csv"), {"region": "530103"}).status_code == 404
     assert client.get(case.get_absolute_url()).status_code == 404
     assert client.get(reverse("cases:station_cases")).status_code == 404
@@ -388,7 +453,9 @@ def test_scopes_outside_are_a_404_and_analysts_never_reach_a_case(client, world)
 
     login(client, bj.coordinator)
     assert client.get(reverse("statistics:overview"), {"region": "530103"}).status_code == 404
-    assert client.get(reverse("statistics:overview"), {"station": km.station.code}).status_code == 404
+    assert (
+        client.get(reverse("statistics:overview"), {"station": km.station.code}).status_code == 404
+    )
     assert client.get(reverse("statistics:overview"), {"region": "110000"}).status_code == 404
     page = client.get(reverse("statistics:overview"))
     assert page.status_code == 200 and page.context["scope"].code == "110105"
@@ -466,12 +533,20 @@ def test_each_page_runs_a_fixed_number_of_queries_whatever_the_case_count(client
     for round_ in (1, 2):
         with at(10):
             for i in range(4 * round_):
-                make_case(bj.station, bj.volunteer, state=[Case.State.RESOLVED, Case.State.REFERRED][i % 2], lawyer=bj.lawyer, parties=[{"kind": "agency", "name": f"劳务公司{round_}{i}"}])
+                make_case(
+                    bj.station,
+                    bj.volunteer,
+                    state=[Case.State.RESOLVED, Case.State.REFERRED][i % 2],
+                    lawyer=bj.lawyer,
+                    parties=[{"kind": "agency", "name": f"劳务公司{round_}{i}"}],
+                )
         for user, region in ((analyst, ""), (analyst, "110105"), (bj.coordinator, "110105")):
             login(client, user)
             for section in SECTIONS:
                 key = (user.pk, region, section)
-                counts.setdefault(key, []).append(_queries(client, reverse(f"statistics:{section}"), {"region": region}))
+                counts.setdefault(key, []).append(
+                    _queries(client, reverse(f"statistics:{section}"), {"region": region})
+                )
     for key, (first, second) in counts.items():
         assert first == second, key
         assert first <= 12, key
@@ -505,7 +580,9 @@ def test_every_figure_links_to_exactly_its_cases(client, world):
     login(client, world.beijing.coordinator)
     checked = 0
     for section in ("overview", "outcomes", "flow", "sources"):
-        html = client.get(reverse(f"statistics:{section}"), {"from": "2026-10", "to": "2026-11"}).content.decode()
+        html = client.get(
+            reverse(f"statistics:{section}"), {"from": "2026-10", "to": "2026-11"}
+        ).content.decode()
         parser = Links()
         parser.feed(html.replace("&amp;", "&"))
         for href, n in parser.links:
@@ -517,7 +594,9 @@ def test_every_figure_links_to_exactly_its_cases(client, world):
                 assert listing.context["page"].paginator.count == n, href
             checked += 1
     assert checked > 20
-    listing = client.get(reverse("statistics:cases"), {"metric": "received", "from": "2026-10", "to": "2026-10"}).content.decode()
+    listing = client.get(
+        reverse("statistics:cases"), {"metric": "received", "from": "2026-10", "to": "2026-10"}
+    ).content.decode()
     assert "****" in listing  # phones masked as in every list
 
 
@@ -546,17 +625,23 @@ def test_export_totals_equal_the_dashboard_and_every_export_is_logged(client, wo
     assert len(rows) == received.n
     claimed = sum(Decimal(str(r[header.index("请求金额（元）")] or 0)) for r in rows)
     assert claimed == received.claimed
-    assert all("****" in r[header.index("手机号")] and "*" in r[header.index("劳动者")] for r in rows)
+    assert all(
+        "****" in r[header.index("手机号")] and "*" in r[header.index("劳动者")] for r in rows
+    )
 
     response = client.get(reverse("statistics:ledger_csv"), params)
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert len(list(csv.reader(io.StringIO(text)))) - 1 == received.n
 
-    report = _xlsx_rows(client.get(reverse("statistics:report_xlsx"), {"region": "110105", "month": "2026-10"}).content)
+    report = _xlsx_rows(
+        client.get(
+            reverse("statistics:report_xlsx"), {"region": "110105", "month": "2026-10"}
+        ).content
+    )
     flat = {r[0]: r[1:] for r in report if r and r[0]}
     assert flat["收到求助"][0] == received.n
     resolved = page.totals["resolved"]
-    assert flat["办结"][0] == resolved.n
+    assert flat["办结案件"][0] == resolved.n
     assert ExportLog.objects.filter(user=bj.coordinator).count() == 3
     log = ExportLog.objects.get(kind=ExportLog.Kind.LEDGER_XLSX)
     assert log.rows == 10 and log.scope == "110105"
@@ -567,7 +652,11 @@ def test_export_totals_equal_the_dashboard_and_every_export_is_logged(client, wo
 def test_the_analysts_monthly_report_is_suppressed_like_the_page(client, world):
     small_district(world)
     login(client, make_analyst(""))
-    rows = _xlsx_rows(client.get(reverse("statistics:report_xlsx"), {"region": "110105", "month": "2026-10"}).content)
+    rows = _xlsx_rows(
+        client.get(
+            reverse("statistics:report_xlsx"), {"region": "110105", "month": "2026-10"}
+        ).content
+    )
     values = [v for r in rows for v in r[1:2] if v is not None]
     assert "<5" in values and not any(isinstance(v, int) and v < 5 for v in values)
     assert ExportLog.objects.get().suppressed
@@ -578,11 +667,15 @@ def test_the_analysts_monthly_report_is_suppressed_like_the_page(client, world):
 def test_the_monthly_pdf_has_the_figures_and_embedded_fonts(client, world, tmp_path):
     small_district(world)
     login(client, world.beijing.coordinator)
-    response = client.get(reverse("statistics:report_pdf"), {"region": "110105", "month": "2026-10"})
+    response = client.get(
+        reverse("statistics:report_pdf"), {"region": "110105", "month": "2026-10"}
+    )
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     path = tmp_path / "report.pdf"
     path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True
+    ).stdout
     assert "朝阳区 法律援助统计月报" in text and "按求助类型" in text
     assert re.search(r"收到求助\s+10\b", text)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
@@ -591,14 +684,18 @@ def test_the_monthly_pdf_has_the_figures_and_embedded_fonts(client, world, tmp_p
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
-def test_a_large_ledger_runs_as_a_task_with_a_progress_page(client, world, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_large_ledger_runs_as_a_task_with_a_progress_page(
+    client, world, monkeypatch, django_capture_on_commit_callbacks
+):
     from cases.statistics import exports
 
     small_district(world)
     monkeypatch.setattr(exports, "LEDGER_INLINE_MAX", 3)
     login(client, world.beijing.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("statistics:ledger_xlsx"), {"from": "2026-10", "to": "2026-10"})
+        response = client.get(
+            reverse("statistics:ledger_xlsx"), {"from": "2026-10", "to": "2026-10"}
+        )
     job = ExportJob.objects.get()
     assert response.url == reverse("statistics:export_progress", args=[job.pk])
     assert job.status == ExportJob.Status.DONE and job.processed == 10

@@ -65,7 +65,7 @@ REFERRAL_LABELS = {
     "other": gettext_lazy("其他机构"),
 }
 DECISION_LABELS = {
-    "accepted": gettext_lazy("受理法律援助"),
+    "accepted": gettext_lazy("受理援助"),
     "intake": gettext_lazy("当场解答办结"),
     **{f"referral:{k}": v for k, v in REFERRAL_LABELS.items()},
 }
@@ -454,7 +454,7 @@ def overview(page: Page, periods: dict) -> None:
     for name, label, cell in (
         ("received", gettext_lazy("收到求助"), received),
         ("decided", gettext_lazy("作出处理决定"), decided),
-        ("resolved", gettext_lazy("办结"), resolved),
+        ("resolved", gettext_lazy("办结案件"), resolved),
     ):
         figures = {"label": label, "cell": cell}
         for other in ("previous", "last_year"):
