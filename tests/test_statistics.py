@@ -30,7 +30,6 @@ from cases.statistics.suppression import Cell, Partition, protect
 from cases.workflow import CaseChanged, TransitionRefused, apply_transition
 from stations.models import Membership
 from tests.helpers import (
-    PASSWORD,
     login,
     make_analyst,
     make_case,
