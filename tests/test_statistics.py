@@ -253,29 +253,31 @@ def test_respondents_are_matched_like_the_conflict_check():
 def feasible_values(cells, total) -> dict:
     """For a partition as an analyst reads it — visible numbers, "<5" (0–4), "—" (5 or
     more), the total or its mark — every value each hidden cell can take given that the
-    cells sum to the total. Brute force: independent of suppression.py."""
-    ranges = []
-    for shown in cells:
+    cells sum to the total. Exhaustive over sums (independent of suppression.py)."""
+    top = 400
+
+    def values(shown):
         if shown == "<5":
-            ranges.append(range(0, 5))
-        elif shown == "—":
-            ranges.append(range(5, 60))
-        else:
-            ranges.append(range(int(shown), int(shown) + 1))
-    if total == "<5":
-        totals = set(range(0, 5))
-    elif total == "—":
-        totals = set(range(5, 400))
-    else:
-        totals = {int(total)}
-    found = defaultdict(set)
+            return set(range(0, 5))
+        if shown == "—":
+            return set(range(5, top))
+        return {int(shown)}
+
+    totals = values(total) if total in ("<5", "—") else {int(total)}
     hidden = [i for i, c in enumerate(cells) if c in ("<5", "—")]
     fixed = sum(int(c) for c in cells if c not in ("<5", "—"))
-    for combo in itertools.product(*(ranges[i] for i in hidden)):
-        if fixed + sum(combo) in totals:
-            for i, value in zip(hidden, combo, strict=True):
-                found[i].add(value)
-    return found
+
+    def sums(indices):
+        reachable = {0}
+        for i in indices:
+            reachable = {s + v for s in reachable for v in values(cells[i]) if s + v < top}
+        return reachable
+
+    found = {}
+    for i in hidden:
+        rest = sums([j for j in hidden if j != i])
+        found[i] = {v for v in values(cells[i]) if any(fixed + v + r in totals for r in rest)}
+    return defaultdict(set, found)
 
 
 def assert_nothing_small_is_learned(cells, total, where=""):

@@ -53,7 +53,14 @@ def _bad_filter(request, form, section="overview"):
     return render(
         request,
         f"statistics/{section}.html",
-        {"form": form, "page": None, "sections": _sections(), "section": section},
+        {
+            "form": form,
+            "page": None,
+            "sections": _sections(),
+            "section": section,
+            # What was typed stays in the fields, wrong or not.
+            "shown": {"from": form.data.get("from", ""), "to": form.data.get("to", "")},
+        },
         status=400,
     )
 
@@ -82,6 +89,7 @@ def section(request, section="overview"):
             "scope": scope,
             "period": period,
             "params": {**scope.params, **period.params},
+            "shown": period.params,
             "sections": _sections(),
             "section": section,
             "comparisons": dashboard.comparison_labels(period),
