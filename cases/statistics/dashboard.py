@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.deadlines.bookkeeping import ACCEPT_RULE
 from cases.models import Case, Respondent, StatCell, Worker
 from cases.statistics import lawyers as lawyer_figures
 from cases.statistics import rollup
@@ -79,7 +80,7 @@ STEP_LABELS = {
 # deciding); the lawyer's two service levels are working days, so their compliance is
 # read from the deadlines themselves (met or missed), not from calendar days.
 STEP_LIMITS = {"decision": 7, "assignment": 3}
-STEP_SLA = {"lawyer_accept": "sla.lawyer_accept", "first_contact": "sla.first_contact"}
+STEP_SLA = {"lawyer_accept": ACCEPT_RULE, "first_contact": "sla.first_contact"}
 DEADLINE_LABELS = {
     "done": gettext_lazy("按期完成"),
     "missed": gettext_lazy("已错过"),
