@@ -66,7 +66,7 @@ REFERRAL_LABELS = {
     "other": gettext_lazy("其他机构"),
 }
 DECISION_LABELS = {
-    "accepted": gettext_lazy("受理援助"),
+    "accepted": gettext_lazy("已受理援助"),
     "intake": gettext_lazy("当场解答办结"),
     **{f"referral:{k}": v for k, v in REFERRAL_LABELS.items()},
 }
