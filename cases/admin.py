@@ -11,10 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.intake import update_worker
 from cases.models import (
-    ExportJob,
-    ExportLog,
-    Respondent,
-    StatCell,
     Assignment,
     Attachment,
     Case,
@@ -23,12 +19,16 @@ from cases.models import (
     Deadline,
     Document,
     DocumentBatch,
+    ExportJob,
+    ExportLog,
     HolidayOverride,
     Milestone,
     Notification,
     Party,
     Reminder,
+    Respondent,
     SmsMessage,
+    StatCell,
     StatusChallenge,
     StatusLookup,
     Worker,
