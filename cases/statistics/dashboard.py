@@ -47,7 +47,7 @@ STAGE_LABELS = {
 FUNNEL = (
     (
         "aid",
-        gettext_lazy("受理法律援助"),
+        gettext_lazy("已受理援助"),
         ("accepted", "assigned", "in_progress", "resolved", "closed"),
     ),
     ("lawyer", gettext_lazy("已指派律师"), ("assigned", "in_progress", "resolved", "closed")),
