@@ -22,6 +22,8 @@ from cases.models import (
     Deadline,
     Document,
     DocumentBatch,
+    ExportJob,
+    ExportLog,
     HolidayOverride,
     HolidayYear,
     Milestone,
@@ -29,8 +31,10 @@ from cases.models import (
     Party,
     PosterBatch,
     Reminder,
+    Respondent,
     SelfHelpRequest,
     SmsMessage,
+    StatCell,
     StatusChallenge,
     StatusLookup,
     Worker,
@@ -411,3 +415,56 @@ class StatusLookupAdmin(PhoneHashSearch, ReadOnlyAdmin):
     list_filter = ["outcome"]
     search_fields = ["phone_hash"]
     date_hierarchy = "at"
+
+
+# --- statistics: the rollup and the export records are read, never edited here --------
+
+
+@admin.register(StatCell)
+class StatCellAdmin(ReadOnlyAdmin):
+    list_display = (
+        "month",
+        "depth",
+        "area",
+        "station",
+        "metric",
+        "key",
+        "sub",
+        "n",
+        "claimed",
+        "recovered",
+    )
+    list_filter = ("depth", "metric")
+    search_fields = ("area", "key")
+
+
+@admin.register(Respondent)
+class RespondentAdmin(admin.ModelAdmin):
+    """Admins may correct how a respondent is shown (the name), not its key."""
+
+    list_display = ("name", "kind", "key")
+    search_fields = ("name", "key")
+    readonly_fields = ("key", "kind")
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdmin):
+    list_display = (
+        "at",
+        "user",
+        "kind",
+        "scope",
+        "station",
+        "first_month",
+        "last_month",
+        "rows",
+        "suppressed",
+    )
+    list_filter = ("kind", "suppressed")
+    search_fields = ("user__username", "scope")
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "created_by", "kind", "status", "processed", "total")
+    list_filter = ("status", "kind")

@@ -6,7 +6,7 @@ Loaded separately that is three more queries on every page; here they ride along
 the one query that loads the user from the session anyway.
 
 What the annotations are for, and what they are not: `nav_volunteer`,
-`nav_coordinator` and `unread_notifications` are for display only. Access decisions
+`nav_coordinator`, `nav_analyst` and `unread_notifications` are for display only. Access decisions
 still go through stations.models.Access, which reads the memberships itself.
 """
 
@@ -37,6 +37,7 @@ def users_for_request():
             nav_coordinator=Exists(
                 roles.filter(role__in=[Membership.Role.COORDINATOR, Membership.Role.ADMIN])
             ),
+            nav_analyst=Exists(roles.filter(role=Membership.Role.ANALYST)),
             unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
         )
     )

@@ -14,6 +14,7 @@ from cases.deadlines import bookkeeping
 from cases.hashing import keyed_hash, random_digits
 from cases.models import Case, CaseEvent, CaseSequence, ConsentText, Party, Worker
 from cases.notices import notify
+from cases.statistics import rollup
 
 ACCESS_CODE_LENGTH = 8
 
@@ -115,7 +116,13 @@ def create_case(
             created_by=user,
             created_at=now,
         )
-        Party.objects.bulk_create([Party(case=new_case, **p) for p in parties if p.get("name")])
+        created_parties = Party.objects.bulk_create(
+            [
+                Party(case=new_case, name_key=rollup.respondent_key(p["name"]), **p)
+                for p in parties
+                if p.get("name")
+            ]
+        )
         events.record(new_case, CaseEvent.Kind.CREATED, actor=user, consent_version=consent.version)
         if reused:
             # What the volunteer typed now replaces what was stored (a new platform, an
@@ -127,6 +134,7 @@ def create_case(
                 source="intake",
             )
         bookkeeping.after_intake(new_case, user)
+        rollup.record_intake(new_case, worker_obj, created_parties)
         transaction.on_commit(lambda: notify.case_received(new_case.pk, access_code), robust=True)
     return new_case, access_code
 

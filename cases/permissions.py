@@ -191,3 +191,49 @@ def lawyer_or_404(user):
     if lawyer is None:
         raise Http404
     return lawyer
+
+
+# ---------------------------------------------------------------------------
+# Statistics: coordinators see their scope's figures in full, each linking to the cases
+# behind it; analysts see aggregates over their scope prefix with small cells hidden,
+# and never a case (they have no case scope at all).
+
+
+class StatisticsView:
+    """How one user sees the statistics of one region prefix ("" is the country)."""
+
+    def __init__(self, prefix: str, *, suppressed: bool):
+        self.prefix = prefix
+        self.suppressed = suppressed  # analysts: cells under 5 shown as "<5", and more
+        self.links = not suppressed  # coordinators: each figure links to its cases
+
+
+def may_see_statistics(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    access = Access.of(user)
+    return user.is_superuser or access.is_coordinator or access.is_analyst
+
+
+def statistics_home(user) -> str:
+    """The region prefix a user's statistics open on: the widest they may see."""
+    if user.is_superuser:
+        return ""
+    access = Access.of(user)
+    scopes = access.scopes if access.is_coordinator else []
+    return min([*scopes, *access.analyst_scopes], key=len, default="")
+
+
+def statistics_view(user, prefix: str) -> StatisticsView:
+    """404 unless the user may see this region's statistics; coordinating wins over
+    analysing (a coordinator who is also an analyst sees their own scope unsuppressed)."""
+    if not user.is_authenticated:
+        raise Http404
+    if user.is_superuser:
+        return StatisticsView(prefix, suppressed=False)
+    access = Access.of(user)
+    if access.is_coordinator and any(prefix.startswith(s) for s in access.scopes):
+        return StatisticsView(prefix, suppressed=False)
+    if any(prefix.startswith(s) for s in access.analyst_scopes):
+        return StatisticsView(prefix, suppressed=True)
+    raise Http404

@@ -19,6 +19,7 @@ from cases.documents import generate
 from cases.notices import sms
 from cases.selfhelp import phone as selfhelp_phone
 from cases.selfhelp import posters
+from cases.statistics import exports, rollup
 from cases.status import lookup
 
 # --- queued by the code ------------------------------------------------------
@@ -46,6 +47,8 @@ def generate_closing_reports(batch_id: int) -> None:
 
 def generate_posters(batch_id: int) -> None:
     posters.run_batch(batch_id)
+def export_ledger(job_id: int) -> None:
+    exports.run_ledger_job(job_id)
 
 
 # --- recurring ---------------------------------------------------------------
@@ -76,6 +79,13 @@ def recompute_after_calendar_change(days: list[str], years: list[int]) -> int:
 
 def deadline_digest() -> int:
     return reminders.send_digest()
+
+
+def reconcile_statistics() -> dict:
+    """The statistics rollup recomputed from the cases and repaired (it is kept current
+    by the write paths; this catches what they cannot see, e.g. a platform corrected
+    in the back office)."""
+    return rollup.reconcile()
 
 
 def clear_expired_sessions() -> None:
@@ -120,6 +130,13 @@ SCHEDULES: list[dict] = [
         "func": "cases.tasks.deadline_digest",
         "schedule_type": "D",
         "at": "08:00",
+    },
+    {
+        # After midnight's last transitions, before anyone reads the morning's figures.
+        "name": "yizhan:reconcile_statistics",
+        "func": "cases.tasks.reconcile_statistics",
+        "schedule_type": "D",
+        "at": "03:00",
     },
     {
         "name": "yizhan:clear_expired_sessions",

@@ -14,6 +14,7 @@ it:
 4. runs the django-fsm method and saves with the concurrency guard;
 5. writes the CaseEvent;
 6. runs the `effects` (deadline clocks, the lawyer's offer, routing onward);
+7. adds the change in the case's statistics facts to the rollup (cases/statistics/rollup.py);
 
 and, after commit, queues the notices (the worker's SMS, the lawyer's and the
 coordinators' notices). So `apply_transition(case, "assign", user, lawyer=l)` from a
@@ -37,6 +38,7 @@ from cases.models import Case, CaseEvent, Deadline
 from cases.models.case import eligibility_refusal
 from cases.notices import notify
 from cases.routing import offers
+from cases.statistics import rollup
 
 # ---------------------------------------------------------------------------
 # Refusals
@@ -234,18 +236,21 @@ def apply_transition(
         )
         for hook in spec.prepare:
             hook(step)
-        try:
-            method(**step.kwargs)
-            fresh.save()
-        except ConcurrentTransition:
-            raise CaseChanged() from None
-        except TransitionNotAllowed as exc:
-            raise TransitionRefused(str(exc)) from None
-        step.event = events.record_transition(
-            fresh, name, step.source, fresh.state, actor=user, note=note, **step.data
-        )
-        for hook in spec.effects:
-            hook(step)
+        # The statistics rollup gets the difference the change and its effects make to
+        # the case's facts (cases/statistics/rollup.py), in this transaction.
+        with rollup.tracking(fresh):
+            try:
+                method(**step.kwargs)
+                fresh.save()
+            except ConcurrentTransition:
+                raise CaseChanged() from None
+            except TransitionNotAllowed as exc:
+                raise TransitionRefused(str(exc)) from None
+            step.event = events.record_transition(
+                fresh, name, step.source, fresh.state, actor=user, note=note, **step.data
+            )
+            for hook in spec.effects:
+                hook(step)
         event_id, template = step.event.pk, spec.worker_sms
         # robust: the state change is committed; a failing notice must not turn into a 500.
         transaction.on_commit(lambda: notify.transition_done(event_id, template), robust=True)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("status/", include("cases.status.urls")),
     path("stations/", include("stations.urls")),
     path("s/", include("cases.selfhelp.urls")),
+    path("stats/", include("cases.statistics.urls")),
 ]
 
 handler404 = "stations.views.page_not_found"

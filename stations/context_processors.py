@@ -23,17 +23,19 @@ def site(request):
 
 def _nav_roles(user):
     if user is None or not user.is_authenticated:
-        return {"volunteer": False, "coordinator": False, "lawyer": False}
+        return {"volunteer": False, "coordinator": False, "lawyer": False, "analyst": False}
     if hasattr(user, "nav_volunteer"):
         # Loaded with the user by the authentication backend: no query here.
         return {
             "volunteer": user.nav_volunteer,
             "coordinator": user.nav_coordinator,
             "lawyer": hasattr(user, "lawyer"),
+            "analyst": user.nav_analyst,
         }
     access = Access.of(user)
     return {
         "volunteer": access.is_volunteer,
         "coordinator": access.is_coordinator,
         "lawyer": hasattr(user, "lawyer"),
+        "analyst": access.is_analyst,
     }

@@ -7,7 +7,13 @@ from django.db.models.lookups import Contains
 from django.utils.translation import gettext_lazy as _
 
 from .geo import check_position
-from .regions import codes_covering, prefix_of, scope_q, validate_region_code
+from .regions import (
+    codes_covering,
+    prefix_of,
+    scope_q,
+    validate_region_code,
+    validate_region_prefix,
+)
 
 
 class Region(models.Model):
@@ -184,13 +190,25 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
+def validate_scope(value: str) -> None:
+    """An analyst's region prefix; blank is the whole country."""
+    if value:
+        validate_region_prefix(value)
+
+
 class Membership(models.Model):
-    """Who works where: a volunteer at a station, a coordinator or admin at a union."""
+    """Who works where: a volunteer at a station, a coordinator or admin at a union, an
+    analyst (上级工会 / 权益保障部) over a region prefix.
+
+    An analyst's scope is the explicit `scope` prefix, not a union's code: the national
+    federation has no GB/T 2260 code, so blank means the whole country. The union, if
+    given, only says whose analyst it is. Analysts see statistics only (never a case)."""
 
     class Role(models.TextChoices):
         VOLUNTEER = "volunteer", _("驿站志愿者")
         COORDINATOR = "coordinator", _("工会协调员")
         ADMIN = "admin", _("工会管理员")
+        ANALYST = "analyst", _("统计分析员（上级工会）")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -202,6 +220,13 @@ class Membership(models.Model):
     union = models.ForeignKey(
         Union, verbose_name=_("工会"), null=True, blank=True, on_delete=models.CASCADE
     )
+    scope = models.CharField(
+        _("统计范围"),
+        max_length=6,
+        blank=True,
+        validators=[validate_scope],
+        help_text=_("仅统计分析员：区划代码前缀，如 11（北京市）、5301（昆明市）；留空为全国。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -212,9 +237,17 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(role="volunteer", station__isnull=False, union__isnull=True))
-                | (Q(role__in=["coordinator", "admin"], union__isnull=False, station__isnull=True)),
+                | (Q(role__in=["coordinator", "admin"], union__isnull=False, station__isnull=True))
+                | Q(role="analyst", station__isnull=True),
                 name="membership_role_matches_place",
-                violation_error_message=_("志愿者须属于驿站；协调员和管理员须属于工会。"),
+                violation_error_message=_(
+                    "志愿者须属于驿站；协调员和管理员须属于工会；统计分析员不属于驿站。"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(role="analyst") | Q(scope=""),
+                name="membership_scope_only_for_analysts",
+                violation_error_message=_("只有统计分析员填写统计范围。"),
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "station", "union"], name="membership_unique"
@@ -226,27 +259,33 @@ class Membership(models.Model):
 
 
 class Access:
-    """What one user may see, computed once per request: station ids and region scopes."""
+    """What one user may see, computed once per request: station ids and region scopes
+    (cases), and the analyst's statistics scopes (aggregates only, never a case)."""
 
-    def __init__(self, station_ids, scopes, roles):
+    def __init__(self, station_ids, scopes, roles, analyst_scopes=()):
         self.station_ids = station_ids
         self.scopes = scopes
         self.roles = roles
+        self.analyst_scopes = list(analyst_scopes)
 
     @classmethod
     def of(cls, user):
         cached = getattr(user, "_station_access", None)
         if cached is not None:
             return cached
-        station_ids, scopes, roles = set(), set(), set()
+        station_ids, scopes, roles, analyst_scopes = set(), set(), set(), set()
         if user.is_authenticated:
             for m in Membership.objects.filter(user=user).select_related("union"):
                 roles.add(m.role)
+                if m.role == Membership.Role.ANALYST:
+                    # Never a case scope: an analyst's union gives no access to its cases.
+                    analyst_scopes.add(m.scope)
+                    continue
                 if m.station_id:
                     station_ids.add(m.station_id)
                 if m.union_id:
                     scopes.add(m.union.scope)
-        access = cls(sorted(station_ids), sorted(scopes), roles)
+        access = cls(sorted(station_ids), sorted(scopes), roles, sorted(analyst_scopes))
         user._station_access = access
         return access
 
@@ -257,6 +296,10 @@ class Access:
     @property
     def is_coordinator(self):
         return bool({Membership.Role.COORDINATOR, Membership.Role.ADMIN} & self.roles)
+
+    @property
+    def is_analyst(self):
+        return Membership.Role.ANALYST in self.roles
 
     def covers(self, region_code: str) -> bool:
         return any(region_code.startswith(p) for p in self.scopes)

@@ -15,7 +15,8 @@ from .models import Access, Station
 
 @login_required
 def home(request):
-    """Each role lands on its own page: lawyer → queue, coordinator → triage, volunteer → station cases."""
+    """Each role lands on its own page: lawyer → queue, coordinator → triage, volunteer →
+    station cases, analyst → statistics."""
     if hasattr(request.user, "lawyer"):
         return redirect("cases:queue")
     access = Access.of(request.user)
@@ -23,6 +24,8 @@ def home(request):
         return redirect("cases:triage")
     if access.is_volunteer:
         return redirect("cases:station_cases")
+    if access.is_analyst:
+        return redirect("statistics:overview")
     if request.user.is_superuser:
         return redirect("admin:index")
     return render(request, "stations/no_role.html")

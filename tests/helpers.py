@@ -262,3 +262,13 @@ def png_upload(name="伤情照片.png"):
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+# --- statistics -----------------------------------------------------------------
+
+
+def make_analyst(scope="", username=None):
+    """An analyst (上级工会) over a region prefix; "" is the whole country."""
+    user = make_user(username)
+    Membership.objects.create(user=user, role=Membership.Role.ANALYST, scope=scope)
+    return user

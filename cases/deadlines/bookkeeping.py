@@ -33,6 +33,7 @@ from cases.links import case_url
 from cases.models import CaseEvent, Deadline, Milestone
 from cases.notices import notify
 from cases.permissions import ensure_editable
+from cases.statistics import rollup
 from lawyers.models import Lawyer
 from stations.models import Membership
 
@@ -290,7 +291,8 @@ def _apply_pauses(milestone, calendar: Calendar, user) -> None:
 def record_milestone(case, kind, date, user, note="") -> object:
     """A new dated milestone on the case, with the deadlines it starts."""
     ensure_editable(case)
-    with transaction.atomic():
+    # rollup.tracking: settled deadlines count in the statistics (met, missed).
+    with transaction.atomic(), rollup.tracking(case):
         milestone = Milestone.objects.create(
             case=case, kind=kind, date=date, note=note, recorded_by=user
         )
@@ -336,7 +338,7 @@ def _settle_fulfilled(milestone) -> None:
 def update_milestone(milestone, *, date, note, user) -> object:
     """Correct a milestone; its open deadlines are recomputed."""
     ensure_editable(milestone.case)
-    with transaction.atomic():
+    with transaction.atomic(), rollup.tracking(milestone.case):
         old = milestone.date
         milestone.date = date
         milestone.note = note
@@ -377,10 +379,11 @@ def close_deadline(deadline, *, status, reason, user):
     """Mark a deadline done, missed or waived, with a reason."""
     with transaction.atomic():
         fresh = _locked_open(deadline)
-        fresh.status = status
-        fresh.reason = reason
-        fresh.closed_at = timezone.now()
-        fresh.save(update_fields=["status", "reason", "closed_at", "updated_at"])
+        with rollup.tracking(fresh.case):
+            fresh.status = status
+            fresh.reason = reason
+            fresh.closed_at = timezone.now()
+            fresh.save(update_fields=["status", "reason", "closed_at", "updated_at"])
         events.record(
             fresh.case,
             CaseEvent.Kind.DEADLINE,

@@ -19,6 +19,7 @@ from cases.claims import exempt_42_3
 from cases.deadlines import bookkeeping, reminders
 from cases.documents.generate import DocumentError, generate
 from cases.intake import create_case
+from cases.management.demo_history import seed_history
 from cases.models import (
     Case,
     CaseEvent,
@@ -28,6 +29,7 @@ from cases.models import (
     Notification,
     SmsMessage,
 )
+from cases.statistics import rollup
 from cases.workflow import apply_transition
 from lawyers.models import ClaimType, Lawyer, ServiceRegion
 from stations.models import Membership, Service, Station, Union
@@ -207,6 +209,9 @@ def seed_structure() -> None:
         user = _user(username, full_name)
         place_field = {"station": stations.get(place), "union": unions.get(place)}
         Membership.objects.get_or_create(user=user, role=role, **place_field)
+    # The national federation's analyst: statistics for the whole country, no case.
+    analyst = _user("analyst", "孙立新")
+    Membership.objects.get_or_create(user=analyst, role=Membership.Role.ANALYST, scope="")
     for username, name, license_no, firm, phone, specialties, regions, capacity in LAWYERS:
         user = _user(username, name)
         lawyer, _created = Lawyer.objects.get_or_create(
@@ -773,6 +778,18 @@ def seed_cases(reset: bool = False) -> int:
                 _run_path(case, spec["path"], users, lawyers)
             made += 1
         _live_in(stations.values(), users, today)
+    made += seed_history(
+        stations.values(),
+        {"11": users["volunteer"], "53": users["volunteer2"]},
+        {
+            "11": [lawyers[u] for u in ("lawyer", "lawyer3", "lawyer5")],
+            "53": [lawyers[u] for u in ("lawyer2", "lawyer4")],
+        },
+        consent,
+        today,
+    )
+    # The history was written in bulk, past the write paths: count it.
+    rollup.reconcile()
     return made
 
 

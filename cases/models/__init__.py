@@ -15,6 +15,7 @@ from cases.models.deadlines import Deadline, HolidayOverride, HolidayYear, Miles
 from cases.models.documents import Document, DocumentBatch, document_path
 from cases.models.notices import Notification, SmsMessage
 from cases.models.selfhelp import PosterBatch, SelfHelpRequest
+from cases.models.statistics import ExportJob, ExportLog, Respondent, StatCell
 from cases.models.status import StatusChallenge, StatusLookup
 from cases.models.workers import ConsentText, Worker
 
@@ -28,6 +29,8 @@ __all__ = [
     "ConsentText",
     "Deadline",
     "Document",
+    "ExportJob",
+    "ExportLog",
     "DocumentBatch",
     "HolidayOverride",
     "HolidayYear",
@@ -37,7 +40,9 @@ __all__ = [
     "PosterBatch",
     "Reminder",
     "SelfHelpRequest",
+    "Respondent",
     "SmsMessage",
+    "StatCell",
     "StatusChallenge",
     "StatusLookup",
     "Worker",

@@ -461,6 +461,9 @@ class Party(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("名称/姓名"), max_length=100)
+    # normalize_org(name) (lawyers/routing.py): the statistics count respondents by it
+    # and list the cases behind a respondent's figure with it. Written at intake.
+    name_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     contact = models.CharField(_("联系方式/地址"), max_length=200, blank=True)
 

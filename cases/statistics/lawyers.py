@@ -1,0 +1,74 @@
+"""The coordinator's per-lawyer figures for a city or a district: open cases against
+capacity (live: one query on the lawyer rows and their open cases, which the
+(lawyer, state) index serves), offers and answers in the period (rollup), and the
+latest decline reasons. Analysts never see these: they name people."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, Sum
+
+from cases.models import CaseEvent, StatCell
+from cases.statistics import rollup
+from lawyers.models import Lawyer
+from lawyers.routing import OPEN_LAWYER_STATES
+
+DECLINES_SHOWN = 10
+
+
+def per_lawyer(page) -> list[dict]:
+    scope, period = page.scope, page.period
+    answers = defaultdict(lambda: defaultdict(int))
+    for row in (
+        StatCell.objects.filter(
+            depth=scope.depth,
+            area=scope.area,
+            station=0,
+            metric=rollup.LAWYER,
+            month__gte=period.first,
+            month__lte=period.last,
+        )
+        .values("key", "sub")
+        .annotate(n=Sum("n"))
+    ):
+        answers[int(row["key"])][row["sub"]] = row["n"]
+    prefixes = [scope.prefix[:length] for length in (2, 4, 6) if len(scope.prefix) >= length]
+    serving = Q(regions__prefix__in=prefixes) | Q(regions__prefix__startswith=scope.prefix)
+    lawyers = (
+        Lawyer.objects.filter(serving | Q(pk__in=list(answers)))
+        .annotate(
+            open_cases=Count("cases", filter=Q(cases__state__in=OPEN_LAWYER_STATES), distinct=True)
+        )
+        .order_by("name")
+        .distinct()
+    )
+    rows = []
+    for lawyer in lawyers:
+        figures = answers.get(lawyer.pk, {})
+        rows.append(
+            {
+                "lawyer": lawyer,
+                "open": lawyer.open_cases,
+                "capacity": lawyer.capacity,
+                "load": lawyer.open_cases / lawyer.capacity if lawyer.capacity else 0,
+                "made": figures.get("made", 0),
+                "accepted": figures.get("accepted", 0),
+                "declined": figures.get("declined", 0),
+                "expired": figures.get("expired", 0),
+            }
+        )
+    return rows
+
+
+def recent_declines(page) -> list:
+    """The latest decline reasons in the scope and period (free text: coordinators only)."""
+    scope, period = page.scope, page.period
+    events = CaseEvent.objects.filter(
+        kind=CaseEvent.Kind.TRANSITION,
+        transition="decline",
+        at__date__gte=period.first,
+        at__date__lt=period.end,
+        case__region_code__startswith=scope.prefix,
+    )
+    if scope.station:
+        events = events.filter(case__station=scope.station)
+    return list(events.select_related("case").order_by("-at")[:DECLINES_SHOWN])
