@@ -7,6 +7,7 @@ DATABASE_URL and usually REDIS_URL; see docs/deployment.md.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -38,15 +39,50 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
-_DEV_SECRET = "dev-only-insecure-secret-key-change-me"
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
+
+def local_secret_key(path: Path) -> str:
+    """A random key made on the first local run and kept in `path` (mode 0600, under the
+    git-ignored var/), so no two installations share a key: the worker-status cookie
+    and the keyed hashes are signed with it. Created by linking a finished temporary
+    file into place, so the web server and the task worker starting together agree."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another process made it first: use theirs
+    finally:
+        temporary.unlink()
+    return path.read_text().strip()
+
+
+def weak_secret_key(key: str) -> bool:
+    """Django's own test (security.W009): at least 50 characters, 5 distinct, and not
+    the prefix startproject writes."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = local_secret_key(
+        Path(env_str("SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 
 if not DEBUG:
     # Production mode refuses to start on defaults that would be unsafe.
-    if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
+    if weak_secret_key(SECRET_KEY):
         raise ImproperlyConfigured(
-            "DJANGO_DEBUG is off: set SECRET_KEY to a random string of at least 32 characters."
+            "DJANGO_DEBUG is off: set SECRET_KEY to a random string of at least 50 characters "
+            "with at least 5 different ones, e.g. "
+            '`python3 -c "import secrets; print(secrets.token_urlsafe(48))"`.'
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_DEBUG is off: set ALLOWED_HOSTS (comma-separated).")
