@@ -88,7 +88,7 @@ if not DEBUG:
         raise ImproperlyConfigured("DJANGO_DEBUG is off: set ALLOWED_HOSTS (comma-separated).")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.BackOfficeConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -243,7 +243,9 @@ NETWORK_NAME = env_str("NETWORK_NAME", "工会驿站法律援助网络")
 PUBLIC_URL = env_str("PUBLIC_URL").rstrip("/")
 
 # Worker status page limits. Behind a proxy, name the header that carries the client
-# address as Django sees it in request.META (nginx: "HTTP_X_REAL_IP").
+# address as Django sees it in request.META (nginx: "HTTP_X_REAL_IP"). When the header
+# holds a comma-separated list (X-Forwarded-For), its last value is taken: the one the
+# trusted proxy appended; the values before it are whatever the client sent.
 STATUS_CLIENT_IP_HEADER = env_str("STATUS_CLIENT_IP_HEADER")
 STATUS_IP_LIMIT = env_int("STATUS_IP_LIMIT", 30)
 STATUS_IP_WINDOW_MINUTES = env_int("STATUS_IP_WINDOW_MINUTES", 60)
@@ -299,6 +301,8 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Load balancers probe /healthz over plain HTTP: answer them, do not redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

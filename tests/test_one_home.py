@@ -268,6 +268,7 @@ def test_an_undeclared_event_data_key_is_refused(world):
 ALLOWED_LATE_IMPORTS = {
     ("cases/apps.py", "checks"),
     ("cases/permissions.py", "Case"),
+    ("stations/apps.py", "taskworker"),  # django_q.cluster needs the app registry ready
 }
 
 

@@ -495,3 +495,27 @@ def test_exiting_deletes_the_status_cookie(client, ask, world):
     response = client.post(reverse("status:logout"))
     assert response.cookies[session.STATUS_COOKIE].value == ""
     assert response.cookies[session.STATUS_COOKIE]["max-age"] == 0
+
+
+def test_the_client_address_is_the_one_the_proxy_appended_not_one_the_client_wrote(rf, settings):
+    settings.STATUS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    # The client sent "X-Forwarded-For: 1.2.3.4"; the proxy appended the real address.
+    request = rf.get("/status/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert lookup.client_ip(request) == "203.0.113.9"
+    assert lookup.client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9")) == "203.0.113.9"
+    settings.STATUS_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    assert lookup.client_ip(rf.get("/", HTTP_X_REAL_IP="198.51.100.4")) == "198.51.100.4"
+    assert lookup.client_ip(rf.get("/", REMOTE_ADDR="192.0.2.1")) == "192.0.2.1"
+
+
+@pytest.mark.django_db
+def test_a_client_cannot_escape_the_address_limit_by_writing_its_own_forwarded_header(
+    client, ask, world, settings
+):
+    settings.STATUS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.STATUS_IP_LIMIT = 2
+    for n in range(2):
+        forged = f"10.0.0.{n}, 198.51.100.1"
+        assert ask(f"+86139000000{n:02d}", HTTP_X_FORWARDED_FOR=forged).status_code == 302
+    response = ask("+8613900000099", HTTP_X_FORWARDED_FOR="10.0.0.99, 198.51.100.1")
+    assert "这个网络的查询次数太多" in response.content.decode()

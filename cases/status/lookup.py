@@ -90,11 +90,15 @@ def code_hash(phone_digest: str, code: str) -> str:
 
 
 def client_ip(request) -> str:
-    """REMOTE_ADDR, or the header a trusted proxy sets (STATUS_CLIENT_IP_HEADER, e.g.
-    "HTTP_X_REAL_IP") when the app runs behind nginx."""
+    """REMOTE_ADDR, or, behind a proxy, the header the trusted proxy sets
+    (STATUS_CLIENT_IP_HEADER as Django names it in request.META, e.g. "HTTP_X_REAL_IP").
+
+    When that header is a list (X-Forwarded-For: "client-claimed, ..., seen-by-proxy"),
+    only the last value is the proxy's own: the ones before it came from the client
+    and anyone can write them, so the last is taken."""
     header = getattr(settings, "STATUS_CLIENT_IP_HEADER", "")
     if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
+        return request.META[header].rsplit(",", 1)[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 
