@@ -1,12 +1,20 @@
-"""Requests no person sends.
+"""Requests refused before any view runs.
+
+Requests no person sends.
 
 PostgreSQL text cannot hold a NUL character: a NUL in the path, the query string
 or a posted field reached a query and failed with a 500 (found by fuzzing every URL
 as every role). No form or link produces one, so such a request gets a plain 400
 before any view runs.
+
+Requests larger than the site takes: LimitRequestSizeMiddleware.
 """
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class RejectNulMiddleware:
@@ -23,3 +31,54 @@ def _has_nul(params) -> bool:
     return any(
         "\x00" in key or any("\x00" in value for value in params.getlist(key)) for key in params
     )
+
+
+class LimitRequestSizeMiddleware:
+    """Refuse a request whose body is larger than settings.MAX_REQUEST_BYTES before
+    anything reads it, with a page that says what the limit is (not a bare 413).
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves file uploads out, so ten 10 MB
+    attachments would otherwise be read to disk in full. The front proxy should
+    allow at least this much (nginx: client_max_body_size, docs/deployment.md)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.MAX_REQUEST_BYTES
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0
+        if size <= limit:
+            return self.get_response(request)
+        _drain(request, size, limit)
+        with translation.override(translation.get_language_from_request(request)):
+            return render(
+                request,
+                "413.html",
+                {"size": size, "limit": limit, "back": _same_site_referer(request)},
+                status=413,
+            )
+
+
+def _drain(request, size: int, limit: int) -> None:
+    """Read and drop a body up to twice the limit: a server that answers before the
+    browser has finished sending makes many browsers show "connection reset" instead
+    of the page. Beyond that, the connection is closed unread."""
+    if size > 2 * limit:
+        return
+    stream = request.META.get("wsgi.input")
+    left = size
+    while stream is not None and left > 0:
+        chunk = stream.read(min(left, 64 * 1024))
+        if not chunk:
+            break
+        left -= len(chunk)
+
+
+def _same_site_referer(request) -> str:
+    referer = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        return referer
+    return ""
