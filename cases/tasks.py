@@ -20,8 +20,8 @@ from cases.status import lookup
 # --- queued by the code ------------------------------------------------------
 
 
-def deliver_sms(sms_id: int) -> str:
-    return sms.deliver(sms_id)
+def deliver_sms(sms_id: int, clear_body: str | None = None) -> str:
+    return sms.deliver(sms_id, clear_body=clear_body)
 
 
 def deliver_reminder_sms(dedupe_keys: list[str]) -> int:

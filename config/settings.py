@@ -236,8 +236,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "驿站法援 <noreply@localhost>")
 
-# outbox (stored in a table), console, or http (a gateway that takes signed POSTs).
-SMS_BACKEND = env_str("SMS_BACKEND", "outbox")
+# outbox (stored in a table, nothing sent), console (printed in full: locally the only
+# place a status code can be read, since stored copies mask codes), or http (a gateway
+# that takes signed POSTs).
+SMS_BACKEND = env_str("SMS_BACKEND", "console" if DEBUG else "outbox")
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET")
 SMS_SIGNATURE = env_str("SMS_SIGNATURE", "【驿站法援】")

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import make_world
+from cases.notices import sms
+from tests.helpers import DELIVERED, make_world
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -20,6 +21,21 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def sms_gateway(monkeypatch):
+    """The outbox backend also hands each message to tests.helpers.DELIVERED, as a phone
+    would receive it (the stored row has its codes masked)."""
+    DELIVERED.clear()
+    outbox = sms.BACKENDS["outbox"]
+
+    def deliver(message):
+        outbox(message)
+        DELIVERED.append((str(message.phone), message.template, message.body))
+
+    monkeypatch.setitem(sms.BACKENDS, "outbox", deliver)
+    return DELIVERED
 
 
 @pytest.fixture(autouse=True)

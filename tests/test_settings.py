@@ -19,7 +19,14 @@ def run_manage(*args, env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {
+            "DJANGO_DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "SMS_BACKEND",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -106,3 +113,12 @@ def test_postgresql_prepares_hot_queries_unless_turned_off():
     assert off.returncode == 0 and "server_side_binding" not in off.stdout
     sqlite = run_manage("shell", "-c", show, env={"DATABASE_URL": "sqlite:///x.sqlite3"})
     assert "server_side_binding" not in sqlite.stdout
+
+
+def test_a_local_run_prints_text_messages_in_full_and_production_sends_none_by_default():
+    # Stored copies mask codes, so locally the terminal is where a tester reads them.
+    show = "from django.conf import settings; print(settings.SMS_BACKEND)"
+    assert run_manage("shell", "-c", show, env={"DJANGO_DEBUG": ""}).stdout.split()[-1] == (
+        "console"
+    )
+    assert run_manage("shell", "-c", show, env=PROD).stdout.split()[-1] == "outbox"

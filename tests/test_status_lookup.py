@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.models import Case, Deadline, SmsMessage, StatusChallenge, StatusLookup
 from cases.status import lookup, session
-from tests.helpers import make_case, make_case_with_code
+from tests.helpers import delivered_sms, make_case, make_case_with_code
 
 PHONE = "+8613912345678"
 OTHER_PHONE = "+8613698765432"
@@ -35,8 +35,7 @@ def ask(client, django_capture_on_commit_callbacks):
 
 
 def sms_code(phone=PHONE):
-    body = SmsMessage.objects.filter(phone=phone, template="status_code").latest("pk").body
-    return re.search(r"\d{6}", body).group()
+    return re.search(r"\d{6}", delivered_sms(phone, "status_code")).group()
 
 
 def enter(client, code, **extra):

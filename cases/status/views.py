@@ -171,8 +171,9 @@ def logout(request):
 
 
 def outbox(request):
-    """DEBUG only, staff only: the SMS outbox, so a tester can read the codes. 404 otherwise
-    (a demo left running with DEBUG on must not publish everyone's codes)."""
+    """DEBUG only, staff only: the SMS outbox, what was sent to whom. Codes are masked in
+    every stored copy (cases.notices.sms), so a local tester reads them where `make run`
+    prints them (the console backend, the DEBUG default). 404 otherwise."""
     if not (settings.DEBUG and request.user.is_staff):
         raise Http404
     queryset = SmsMessage.objects.order_by("-created_at", "-pk")
