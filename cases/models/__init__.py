@@ -14,7 +14,7 @@ from cases.models.case import (
 from cases.models.deadlines import Deadline, HolidayOverride, Milestone, Reminder
 from cases.models.documents import Document, DocumentBatch, document_path
 from cases.models.notices import Notification, SmsMessage
-from cases.models.status import StatusChallenge, StatusLookup
+from cases.models.status import StatusAddress, StatusChallenge, StatusLookup, StatusPhone
 from cases.models.workers import ConsentText, Worker
 
 __all__ = [
@@ -34,8 +34,10 @@ __all__ = [
     "Party",
     "Reminder",
     "SmsMessage",
+    "StatusAddress",
     "StatusChallenge",
     "StatusLookup",
+    "StatusPhone",
     "Worker",
     "attachment_path",
     "document_path",

@@ -19,6 +19,9 @@ from cases.status import lookup, page, session
 from cases.validators import mask_phone, normalize_mobile
 
 SENT_MESSAGE = gettext_lazy("如果该号码登记过求助，验证码已发送，10 分钟内有效。")
+RECEIPT_MESSAGE = gettext_lazy(
+    "请输入登记回执上的 8 位查询码。没有回执的话，点“没收到？重新获取验证码”收短信验证码。"
+)
 
 
 class PhoneForm(forms.Form):
@@ -76,10 +79,21 @@ def start(request):
     form = PhoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
+        if "receipt" in request.POST:
+            # The receipt's access code needs no SMS: straight to step 2, nothing sent.
+            _wait_for_code(request, phone)
+            messages.info(request, RECEIPT_MESSAGE)
+            return redirect("status:verify")
         try:
             lookup.request_code(phone, lookup.client_ip(request))
         except lookup.Refused as refusal:
-            form.add_error("phone", refusal.message)
+            if not refusal.sms_only:
+                form.add_error("phone", refusal.message)
+            else:
+                # No new SMS code now, but the receipt code still opens step 2.
+                _wait_for_code(request, phone)
+                messages.warning(request, refusal.message)
+                return redirect("status:verify")
         else:
             _wait_for_code(request, phone)
             messages.success(request, SENT_MESSAGE)
