@@ -8,12 +8,16 @@ as every role). No form or link produces one, so such a request gets a plain 400
 before any view runs.
 
 Requests larger than the site takes: LimitRequestSizeMiddleware.
+
+And the security headers Django's SecurityMiddleware does not set.
 """
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.functional import empty
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -82,3 +86,31 @@ def _same_site_referer(request) -> str:
     if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
         return referer
     return ""
+
+
+# Browser features no page here uses: a script that got in cannot reach them either.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response, and `Cache-Control: private, no-store` on
+    every page shown to a signed-in user (case pages, lists with workers' names), so
+    none stays in the browser's cache for the next person at a shared station computer
+    after logout. The worker's status pages (no account) set it on their own view,
+    without loading the user (their one-query budget)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        # Only when the view already loaded the user: never a query of its own.
+        loaded = user is not None and getattr(user, "_wrapped", None) is not empty
+        if loaded and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

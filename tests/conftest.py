@@ -100,10 +100,22 @@ def new_page(browser, live_server, request):
     """new_page(viewport) → a page whose relative URLs go to the live server; screenshots
     of every page are kept under test-artifacts/<test name>/ when the test fails."""
     contexts = []
+    violations = []
+
+    def watch(page):
+        # A page the policy broke says so on the console (Chromium: "Refused to …
+        # because it violates the following Content Security Policy directive").
+        page.on(
+            "console",
+            lambda message: violations.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None,
+        )
 
     def factory(viewport=DESKTOP, locale="zh-CN"):
         context = browser.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
         context.set_default_timeout(10_000)
+        context.on("page", watch)
         contexts.append(context)
         return context.new_page()
 
@@ -116,6 +128,7 @@ def new_page(browser, live_server, request):
             for j, page in enumerate(context.pages):
                 page.screenshot(path=str(folder / f"failure-{i}-{j}.png"), full_page=True)
         context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

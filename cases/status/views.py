@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from cases.models import SmsMessage
@@ -149,6 +150,7 @@ def _wait_for_code(request, phone):
         request.session.set_expiry(session.PENDING_TTL)
 
 
+@cache_control(private=True, no_store=True)  # not left in a shared phone's cache
 def cases(request):
     """Step 3: this phone's cases, for 15 minutes. One query: the cases (the session is
     a signed cookie, the page touches neither the session table nor the user)."""
