@@ -108,6 +108,10 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if not response.get("Content-Type", "").startswith("text/html"):
+            # A policy is for pages the browser renders: on a PDF it only gets in the
+            # way of the browser's viewer (django-csp reads this flag).
+            response._csp_exempt = True
         user = getattr(request, "user", None)
         # Only when the view already loaded the user: never a query of its own.
         loaded = user is not None and getattr(user, "_wrapped", None) is not empty

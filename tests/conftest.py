@@ -107,9 +107,11 @@ def new_page(browser, live_server, request):
         # because it violates the following Content Security Policy directive").
         page.on(
             "console",
-            lambda message: violations.append(f"{page.url}: {message.text}")
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
         )
 
     def factory(viewport=DESKTOP, locale="zh-CN"):

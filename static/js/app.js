@@ -20,6 +20,32 @@
     };
     intake.addEventListener("change", function (e) { if (e.target.name === "claims") refresh(); });
     refresh();
+
+    // The server refuses a request over MAX_REQUEST_BYTES with a page of its own (and
+    // what was typed is lost): say so at the files field before sending instead.
+    intake.addEventListener("submit", function (e) {
+      var total = 0;
+      intake.querySelectorAll("input[type=file]").forEach(function (input) {
+        Array.prototype.forEach.call(input.files || [], function (f) { total += f.size; });
+      });
+      if (total <= Number(intake.dataset.maxTotal || Infinity)) return;
+      e.preventDefault();
+      var field = document.getElementById("field-files");
+      var list = document.getElementById("error-files-total");
+      if (!list) {
+        list = document.createElement("ul");
+        list.className = "errorlist";
+        list.id = "error-files-total";
+        list.setAttribute("role", "alert");
+        field.appendChild(list);
+      }
+      list.textContent = "";
+      var item = document.createElement("li");
+      item.textContent = intake.dataset.tooLarge;
+      list.appendChild(item);
+      field.classList.add("field-error");
+      field.querySelector("input").focus();
+    });
   }
 
   document.addEventListener("click", function (e) {
