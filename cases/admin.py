@@ -37,10 +37,11 @@ from cases.models import (
     StatCell,
     StatusChallenge,
     StatusLookup,
+    StatusPhone,
     Worker,
 )
 from cases.notices.sms import mask_codes, requeue
-from cases.status.lookup import phone_hash, unlock
+from cases.status.lookup import phone_hash, unlock, unlock_hashes
 from cases.validators import normalize_mobile
 
 
@@ -374,7 +375,7 @@ class StatusChallengeAdmin(PhoneHashSearch, ReadOnlyAdmin):
     @admin.action(description=_("解除所选号码的锁定"), permissions=["unlock"])
     def unlock_selected(self, request, queryset):
         hashes = set(queryset.values_list("phone_hash", flat=True))
-        StatusChallenge.objects.filter(phone_hash__in=hashes).delete()
+        unlock_hashes(hashes)
         self.message_user(request, _("已解除 %(n)d 个号码的锁定。") % {"n": len(hashes)})
 
     def get_urls(self):
@@ -407,6 +408,14 @@ class StatusChallengeAdmin(PhoneHashSearch, ReadOnlyAdmin):
             "phone": request.POST.get("phone", ""),
         }
         return render(request, "status/admin_unlock.html", context)
+
+
+@admin.register(StatusPhone)
+class StatusPhoneAdmin(PhoneHashSearch, ReadOnlyAdmin):
+    """Wrong receipt access codes per number (unlocked with the challenges' unlock)."""
+
+    list_display = ["phone_hash", "receipt_failures", "receipt_failed_at", "receipt_locked_until"]
+    search_fields = ["phone_hash"]
 
 
 @admin.register(StatusLookup)

@@ -20,6 +20,8 @@ from cases.permissions import ensure_editable
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 EXTENSIONS = {JPEG: "jpg", PNG: "png", PDF: "pdf"}
+# Extensions a name may already end in for each type; anything else is replaced.
+KNOWN_EXTENSIONS = {JPEG: {"jpg", "jpeg"}, PNG: {"png"}, PDF: {"pdf"}}
 MAX_FILES = 10
 
 
@@ -67,6 +69,17 @@ def validate_upload(upload) -> str:
     return content_type
 
 
+def safe_name(name: str, content_type: str) -> str:
+    """The file's name with an extension that matches its content: a PDF named
+    "evil.html" is kept and served as "evil.pdf", so no browser or desktop opens it as
+    what its name claimed."""
+    stem, dot, extension = (name or "").rpartition(".")
+    if dot and stem and extension.lower() in KNOWN_EXTENSIONS[content_type]:
+        return name
+    stem = (stem if dot and stem else name).strip() or _("附件")
+    return f"{stem[:190]}.{EXTENSIONS[content_type]}"
+
+
 def _sha256(upload) -> str:
     digest = hashlib.sha256()
     upload.seek(0)
@@ -80,7 +93,7 @@ def save_attachment(case, upload, user, content_type: str | None = None) -> Atta
     """Store one validated upload and audit it. Call inside the caller's transaction."""
     ensure_editable(case)
     content_type = content_type or validate_upload(upload)
-    original = (getattr(upload, "name", "") or "file")[-200:]
+    original = safe_name((getattr(upload, "name", "") or "file")[-200:], content_type)
     attachment = Attachment(
         case=case,
         original_name=original,

@@ -333,6 +333,7 @@ class ResolveAtIntakeForm(TransitionForm):
     button = _("记录解答并办结")
     advice = forms.CharField(
         label=_("给出的咨询意见"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请记录向劳动者给出的解答。")},
     )
@@ -363,7 +364,10 @@ class AcceptForAidForm(TransitionForm):
         },
     )
     eligibility_note = forms.CharField(
-        label=_("审查说明（选填）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("审查说明（选填）"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, case, **kwargs):
@@ -400,6 +404,7 @@ class ReferForm(TransitionForm):
     )
     reason = forms.CharField(
         label=_("转介原因"),
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请说明转介原因。")},
     )
@@ -421,6 +426,7 @@ class WithdrawForm(TransitionForm):
     )
     reason = forms.CharField(
         label=_("撤回原因"),
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请记录撤回原因。")},
     )
@@ -456,7 +462,7 @@ class ResolveForm(TransitionForm):
         error_messages={"invalid": _("请输入有效日期，格式：年-月-日。")},
     )
     outcome_note = forms.CharField(
-        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def clean_amount_recovered(self):
@@ -487,6 +493,7 @@ class ReopenForm(TransitionForm):
     button_class = ""
     reason = forms.CharField(
         label=_("原因"),
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请说明为什么重新办理。")},
     )

@@ -25,8 +25,8 @@ from cases.status import lookup
 # --- queued by the code ------------------------------------------------------
 
 
-def deliver_sms(sms_id: int) -> str:
-    return sms.deliver(sms_id)
+def deliver_sms(sms_id: int, clear_body: str | None = None) -> str:
+    return sms.deliver(sms_id, clear_body=clear_body)
 
 
 def deliver_reminder_sms(dedupe_keys: list[str]) -> int:
@@ -47,6 +47,8 @@ def generate_closing_reports(batch_id: int) -> None:
 
 def generate_posters(batch_id: int) -> None:
     posters.run_batch(batch_id)
+
+
 def export_ledger(job_id: int) -> None:
     exports.run_ledger_job(job_id)
 

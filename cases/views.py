@@ -168,6 +168,7 @@ def intake(request):
             "claims_by_item": evidence.claims_by_item(),
             "open_cases": open_cases_for_phone(request.user, phone) if phone else [],
             "max_bytes": settings.ATTACHMENT_MAX_BYTES,
+            "max_total": settings.MAX_REQUEST_BYTES,
         },
         status=status,
     )
@@ -354,7 +355,8 @@ def download_attachment(request, number, pk):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.original_name,
+        # Recomputed on the way out too, for files stored before names were made safe.
+        filename=attachments.safe_name(attachment.original_name, attachment.content_type),
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"

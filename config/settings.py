@@ -7,9 +7,11 @@ DATABASE_URL and usually REDIS_URL; see docs/deployment.md.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -38,21 +40,56 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
-_DEV_SECRET = "dev-only-insecure-secret-key-change-me"
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
+
+def local_secret_key(path: Path) -> str:
+    """A random key made on the first local run and kept in `path` (mode 0600, under the
+    git-ignored var/), so no two installations share a key: the worker-status cookie
+    and the keyed hashes are signed with it. Created by linking a finished temporary
+    file into place, so the web server and the task worker starting together agree."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another process made it first: use theirs
+    finally:
+        temporary.unlink()
+    return path.read_text().strip()
+
+
+def weak_secret_key(key: str) -> bool:
+    """Django's own test (security.W009): at least 50 characters, 5 distinct, and not
+    the prefix startproject writes."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = local_secret_key(
+        Path(env_str("SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 
 if not DEBUG:
     # Production mode refuses to start on defaults that would be unsafe.
-    if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
+    if weak_secret_key(SECRET_KEY):
         raise ImproperlyConfigured(
-            "DJANGO_DEBUG is off: set SECRET_KEY to a random string of at least 32 characters."
+            "DJANGO_DEBUG is off: set SECRET_KEY to a random string of at least 50 characters "
+            "with at least 5 different ones, e.g. "
+            '`python3 -c "import secrets; print(secrets.token_urlsafe(48))"`.'
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_DEBUG is off: set ALLOWED_HOSTS (comma-separated).")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.BackOfficeConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +105,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.LimitRequestSizeMiddleware",
     "config.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -184,6 +224,11 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The largest request body the app reads (all files of one upload, plus the form): a
+# few phone photos and a scanned contract fit; ten 10 MB files at once do not, and get
+# a page asking to upload them in parts. nginx's client_max_body_size must be at least
+# this (docs/deployment.md).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 25 * 1024 * 1024)
 
 # Email and SMS ------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -194,8 +239,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "驿站法援 <noreply@localhost>")
 
-# outbox (stored in a table), console, or http (a gateway that takes signed POSTs).
-SMS_BACKEND = env_str("SMS_BACKEND", "outbox")
+# outbox (stored in a table, nothing sent), console (printed in full: locally the only
+# place a status code can be read, since stored copies mask codes), or http (a gateway
+# that takes signed POSTs).
+SMS_BACKEND = env_str("SMS_BACKEND", "console" if DEBUG else "outbox")
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET")
 SMS_SIGNATURE = env_str("SMS_SIGNATURE", "【驿站法援】")
@@ -207,7 +254,9 @@ NETWORK_NAME = env_str("NETWORK_NAME", "工会驿站法律援助网络")
 PUBLIC_URL = env_str("PUBLIC_URL").rstrip("/")
 
 # Worker status page limits. Behind a proxy, name the header that carries the client
-# address as Django sees it in request.META (nginx: "HTTP_X_REAL_IP").
+# address as Django sees it in request.META (nginx: "HTTP_X_REAL_IP"). When the header
+# holds a comma-separated list (X-Forwarded-For), its last value is taken: the one the
+# trusted proxy appended; the values before it are whatever the client sent.
 STATUS_CLIENT_IP_HEADER = env_str("STATUS_CLIENT_IP_HEADER")
 STATUS_IP_LIMIT = env_int("STATUS_IP_LIMIT", 30)
 STATUS_IP_WINDOW_MINUTES = env_int("STATUS_IP_WINDOW_MINUTES", 60)
@@ -263,6 +312,24 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site
+# only, no inline script or style (static/js/app.js holds the pages' behaviour; htmx's
+# indicator styles are in app.css), no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+# Load balancers probe /healthz over plain HTTP: answer them, do not redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

@@ -14,7 +14,9 @@ BLOCKING = ("critical", "serious")
 def scan(page) -> list[dict]:
     """axe-core's violations for the page as it is now (WCAG 2.x A and AA rules)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        # Evaluated through the test driver, not as an inline <script>: the site's
+        # Content-Security-Policy refuses inline script, and must stay on during scans.
+        page.evaluate("source => (0, eval)(source)", AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         """async () => {
             const r = await axe.run(document, {

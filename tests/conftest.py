@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import make_world
+from cases.notices import sms
+from tests.helpers import DELIVERED, make_world
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -20,6 +21,21 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def sms_gateway(monkeypatch):
+    """The outbox backend also hands each message to tests.helpers.DELIVERED, as a phone
+    would receive it (the stored row has its codes masked)."""
+    DELIVERED.clear()
+    outbox = sms.BACKENDS["outbox"]
+
+    def deliver(message):
+        outbox(message)
+        DELIVERED.append((str(message.phone), message.template, message.body))
+
+    monkeypatch.setitem(sms.BACKENDS, "outbox", deliver)
+    return DELIVERED
 
 
 @pytest.fixture(autouse=True)
@@ -84,10 +100,24 @@ def new_page(browser, live_server, request):
     """new_page(viewport) → a page whose relative URLs go to the live server; screenshots
     of every page are kept under test-artifacts/<test name>/ when the test fails."""
     contexts = []
+    violations = []
+
+    def watch(page):
+        # A page the policy broke says so on the console (Chromium: "Refused to …
+        # because it violates the following Content Security Policy directive").
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
 
     def factory(viewport=DESKTOP, locale="zh-CN"):
         context = browser.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
         context.set_default_timeout(10_000)
+        context.on("page", watch)
         contexts.append(context)
         return context.new_page()
 
@@ -100,6 +130,7 @@ def new_page(browser, live_server, request):
             for j, page in enumerate(context.pages):
                 page.screenshot(path=str(folder / f"failure-{i}-{j}.png"), full_page=True)
         context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

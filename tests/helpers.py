@@ -23,6 +23,18 @@ from stations.models import Membership, Service, Station, Union
 PASSWORD = "test-pass-123"
 _seq = itertools.count(1)
 
+# What the SMS gateway was handed, in clear: (phone, template, body). Stored copies mask
+# codes, so this is where a test reads the code a worker's phone received. Filled by
+# the autouse `sms_gateway` fixture in conftest (the gateway is what leaves the machine).
+DELIVERED: list[tuple[str, str, str]] = []
+
+
+def delivered_sms(phone, template: str) -> str:
+    """The latest body of `template` delivered to `phone`, codes included."""
+    bodies = [body for to, name, body in DELIVERED if to == str(phone) and name == template]
+    assert bodies, f"no {template} SMS was delivered to {phone}"
+    return bodies[-1]
+
 
 def make_user(username=None, **kwargs):
     username = username or f"user{next(_seq)}"

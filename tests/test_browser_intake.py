@@ -70,3 +70,26 @@ def test_volunteer_fixes_a_bad_phone_and_the_coordinator_accepts_the_case(new_pa
     coordinator.goto(f"/cases/{number}/")
     assert coordinator.locator("#case-state").inner_text() == "已受理援助"
     assert coordinator.locator("#worker-state-label").inner_text() == "已受理，正在为您安排律师"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attachments_over_the_request_limit_are_caught_before_sending(new_page, world, tmp_path):
+    """Over MAX_REQUEST_BYTES the server answers with a page of its own; the page says so
+    at the files field first, and nothing typed is lost."""
+    make_consent()
+    page = new_page(TABLET)
+    browser_login(page, world.beijing.volunteer.username)
+    page.goto("/cases/intake/")
+    page.fill("#id_name", "陈小军")
+    big = tmp_path / "合同扫描.pdf"
+    with big.open("wb") as f:
+        f.write(b"%PDF-1.4\n")
+        f.truncate(30 * 1024 * 1024)
+    page.set_input_files("#id_files", str(big))
+    page.click("button:has-text('保存并打印回执')")
+    error = page.locator("#error-files-total")
+    assert error.inner_text().replace("\xa0", " ") == (
+        "所选附件合计超过 25.0 MB，请少选几个，其余的登记后在案件页面上传。"
+    )
+    assert page.url.endswith("/cases/intake/") and page.input_value("#id_name") == "陈小军"
+    assert not Case.objects.exists()

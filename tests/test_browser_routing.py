@@ -41,5 +41,5 @@ def test_coordinator_auto_assigns_and_the_lawyer_accepts_on_a_phone(new_page, re
 
     # Filtering refreshes the rows in place.
     lawyer.select_option("#id_state", "assigned")
-    lawyer.wait_for_function("!document.querySelector('[data-section=\"in_progress\"]')")
+    lawyer.wait_for_function("() => !document.querySelector('[data-section=\"in_progress\"]')")
     assert "没有符合筛选条件的案件" in lawyer.locator("#queue-rows").inner_text()

@@ -14,7 +14,7 @@ from cases.selfhelp import posters
 from stations.models import Station
 from tests.a11y import assert_accessible
 from tests.conftest import PHONE, TABLET
-from tests.helpers import browser_login
+from tests.helpers import browser_login, delivered_sms
 from tests.journeys import README_SHOTS, Steps
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ STATION = "BJ-110105-001"  # 望京骑迹工会驿站, the demo volunteer's stat
 
 
 def latest_code(template):
-    body = SmsMessage.objects.filter(phone=NUMBER, template=template).latest("pk").body
+    body = delivered_sms(NUMBER, template)
     return re.search(r"\d{6}", body).group()
 
 

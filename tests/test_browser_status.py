@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from cases.models import Case, SmsMessage
+from cases.models import Case
 from tests.conftest import CHROMIUM_ARGS, PHONE  # noqa: F401 — PHONE is the 375×667 viewport
-from tests.helpers import make_case, make_world
+from tests.helpers import delivered_sms, make_case, make_world
 
 pytestmark = pytest.mark.browser
 
@@ -14,8 +14,7 @@ NUMBER = "+8613912345678"
 
 
 def latest_code():
-    body = SmsMessage.objects.filter(phone=NUMBER, template="status_code").latest("pk").body
-    return re.search(r"\d{6}", body).group()
+    return re.search(r"\d{6}", delivered_sms(NUMBER, "status_code")).group()
 
 
 def fits_the_screen(page) -> bool:

@@ -8,16 +8,22 @@ waiting ("database table is locked"), so the racing part is skipped there only.
 Run locally on SQLite with SQLITE_TEST_NAME=/tmp/yizhan-race.sqlite3.
 """
 
+import http.client
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
 
 from cases.intake import create_case
 from cases.models import Case, CaseEvent
 from cases.workflow import CaseChanged, apply_transition
-from tests.helpers import make_case, make_consent
+from tests.helpers import make_case, make_consent, make_world
+
+CSRF = "k" * 32  # an unmasked CSRF secret, sent as cookie and as form field
 
 pytestmark = [pytest.mark.db_sensitive, pytest.mark.django_db(transaction=True)]
 
@@ -123,3 +129,56 @@ def test_fifty_concurrent_intakes_in_one_district_get_fifty_distinct_numbers(wor
     assert Case.objects.filter(station=bj.station).count() == 50
     sequence = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
     assert sequence == list(range(1, 51))  # no gaps either, when nothing rolled back
+
+
+def test_stale_posts_of_one_transition_to_a_threaded_server_give_one_success_and_409s(
+    live_server,
+):
+    """Sixteen coordinators' pages, all loaded while the case was received, post the same
+    transition at once to a threaded server (Django's live server, like gunicorn with
+    threads): one wins, the rest are told the case changed (409), none gets a 500."""
+    skip_if_threads_cannot_race()
+    world = make_world()
+    bj = world.beijing
+    session = Client()
+    session.force_login(bj.coordinator)
+    cookie = f"sessionid={session.cookies['sessionid'].value}; csrftoken={CSRF}"
+    address = urlsplit(live_server.url)
+    rounds, threads = 5, 16
+    statuses = []
+    for _round in range(rounds):
+        case = make_case(bj.station, bj.volunteer, claims=["wage"])
+        body = urlencode(
+            {
+                "csrfmiddlewaretoken": CSRF,
+                "accept_for_aid-expected_state": "received",
+                "accept_for_aid-eligibility": Case.Eligibility.EXEMPT_42_3,
+            }
+        )
+        path = reverse("cases:transition", args=[case.number, "accept_for_aid"])
+        barrier = threading.Barrier(threads)
+
+        def post(_i, path=path, body=body, barrier=barrier):
+            connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+            try:
+                headers = {
+                    "Cookie": cookie,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                }
+                barrier.wait(timeout=30)
+                connection.request("POST", path, body, headers)
+                return connection.getresponse().status
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            answers = list(pool.map(post, range(threads)))
+        statuses += answers
+        assert sorted(answers) == [302] + [409] * (threads - 1), answers
+        case.refresh_from_db()
+        assert case.state == Case.State.ACCEPTED
+        assert CaseEvent.objects.filter(case=case, kind="transition").count() == 1
+    print(
+        f"\n{rounds * threads} stale posts: "
+        + ", ".join(f"{statuses.count(code)} × {code}" for code in sorted(set(statuses)))
+    )

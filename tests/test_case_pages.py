@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases import attachments
-from cases.models import Case, CaseEvent
+from cases.models import Attachment, Case, CaseEvent
 from tests.helpers import login, make_case, make_station, make_volunteer, png_upload
 
 
@@ -364,3 +364,60 @@ def test_a_nul_character_anywhere_in_a_request_is_a_400_not_a_500(client, world)
     assert client.post(reverse("cases:closing_reports"), {"q": "\x00"}).status_code == 400
     assert client.post(reverse("status:start"), {"phone": "139\x0012345678"}).status_code == 400
     assert client.get(reverse("cases:triage"), {"q": "1380"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_pdf_named_like_a_web_page_is_stored_and_served_as_a_pdf(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer)
+    login(client, bj.volunteer)
+    url = reverse("cases:upload_attachments", args=[case.number])
+    evil = SimpleUploadedFile("evil.html", b"%PDF-1.4\n<script>alert(1)</script>")
+    assert client.post(url, {"files": [evil, png("伤情照片.jpeg.exe")]}).status_code == 302
+    names = sorted(case.attachments.values_list("original_name", flat=True))
+    assert names == ["evil.pdf", "伤情照片.jpeg.png"]
+    pdf = case.attachments.get(content_type="application/pdf")
+    assert pdf.file.name.endswith(".pdf")
+    response = client.get(reverse("cases:download_attachment", args=[case.number, pdf.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="evil.pdf"'
+    assert "evil.pdf" in client.get(case.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_file_stored_under_a_bad_name_before_is_still_served_under_a_safe_one(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer)
+    attachment = with_attachment(case, bj.volunteer)
+    Attachment.objects.filter(pk=attachment.pk).update(original_name="照片.html")
+    login(client, bj.volunteer)
+    response = client.get(reverse("cases:download_attachment", args=[case.number, attachment.pk]))
+    assert "filename*=utf-8''%E7%85%A7%E7%89%87.png" in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_an_upload_over_the_total_limit_gets_a_page_that_says_the_limit(client, world, settings):
+    settings.MAX_REQUEST_BYTES = 200_000
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer)
+    login(client, bj.volunteer)
+    url = reverse("cases:upload_attachments", args=[case.number])
+
+    def big(count):
+        return [
+            SimpleUploadedFile(f"合同{n}.pdf", b"%PDF-1.4\n" + b"0" * 90_000) for n in range(count)
+        ]
+
+    response = client.post(
+        url, {"files": big(3)}, HTTP_REFERER=f"http://testserver{case.get_absolute_url()}"
+    )
+    page = response.content.decode().replace("\xa0", " ")
+    assert response.status_code == 413
+    assert "上传的内容太大" in page and "超过了一次最多 195.3 KB 的上限，没有保存" in page
+    assert case.get_absolute_url() in page  # the way back
+    assert not case.attachments.exists()
+    assert client.post(url, {"files": big(2)}).status_code == 302  # within the limit
+
+
+def test_the_default_total_upload_limit_is_25_mb(settings):
+    assert settings.MAX_REQUEST_BYTES == 25 * 1024 * 1024

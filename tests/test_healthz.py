@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 
 @pytest.mark.django_db
@@ -20,3 +21,12 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["ok"] is False
+
+
+@pytest.mark.django_db
+def test_healthz_answers_plain_http_when_everything_else_is_redirected_to_https(settings):
+    settings.SECURE_SSL_REDIRECT = True  # as in production (DJANGO_DEBUG=0)
+    client = Client()  # a new handler reads the security settings afresh
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/login/")
+    assert response.status_code == 301 and response["Location"].startswith("https://")

@@ -17,7 +17,7 @@ from tests.journeys import Steps, login
 
 pytestmark = pytest.mark.browser
 
-THIRTY_MB = 30 * 1024 * 1024
+TWELVE_MB = 12 * 1024 * 1024  # over one file's 10 MB, under a request's 25 MB
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,7 +47,7 @@ def test_three_mistakes_at_intake_get_three_clear_messages_and_nothing_typed_is_
     big = tmp_path / "工资条.pdf"
     with big.open("wb") as f:
         f.write(b"%PDF-1.4\n")
-        f.truncate(THIRTY_MB)
+        f.truncate(TWELVE_MB)
     page.set_input_files("#id_files", str(big))
     page.check("#id_consent")
     with page.expect_navigation():
@@ -60,7 +60,7 @@ def test_three_mistakes_at_intake_get_three_clear_messages_and_nothing_typed_is_
     )
     assert page.locator("#field-incident_date .errorlist").inner_text() == "事发日期不能晚于今天。"
     too_big = page.locator("#field-files .errorlist").inner_text().replace("\xa0", " ")
-    assert too_big == "“工资条.pdf”太大（30.0 MB），单个附件不能超过 10.0 MB。"
+    assert too_big == "“工资条.pdf”太大（12.0 MB），单个附件不能超过 10.0 MB。"
     assert page.locator(".errorlist[role=alert]").count() == 3
     assert "其余内容已保留" in page.locator("p.msg.error").inner_text()
     steps.shot(page, "three-errors", readme="intake-errors")

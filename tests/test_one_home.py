@@ -269,6 +269,7 @@ ALLOWED_LATE_IMPORTS = {
     ("cases/apps.py", "checks"),
     ("cases/apps.py", "submission"),  # declares the self-help event kind at start-up
     ("cases/permissions.py", "Case"),
+    ("stations/apps.py", "taskworker"),  # django_q.cluster needs the app registry ready
 }
 
 

@@ -21,7 +21,7 @@ from cases.deadlines import bookkeeping as schedule
 from cases.deadlines import ics, reminders
 from cases.models import Case, Notification, SmsMessage
 from cases.status.page import safe_date_words
-from tests.helpers import make_case
+from tests.helpers import delivered_sms, make_case
 
 D = datetime.date
 PHONE = "+8613912345678"
@@ -114,7 +114,7 @@ def test_the_coordinators_digest_and_the_lawyers_calendar_name_the_safe_date(wor
 def open_status_page(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("status:start"), {"phone": PHONE})
-    body = SmsMessage.objects.filter(phone=PHONE, template="status_code").latest("pk").body
+    body = delivered_sms(PHONE, "status_code")
     client.post(reverse("status:verify"), {"code": re.search(r"\d{6}", body).group()})
     return client.get(reverse("status:cases")).content.decode()
 

@@ -15,6 +15,7 @@ from cases.notices import sms
 from cases.tasks import SCHEDULES, retry_sms
 
 PHONE = "+8613800138000"
+NUMBER = "110105-2026-00001"
 SECRET = "gateway-shared-secret"
 T0 = datetime.datetime(2026, 11, 3, 9, 0, tzinfo=datetime.UTC)
 
@@ -70,15 +71,13 @@ def http_gateway(settings):
 
 
 @pytest.mark.django_db
-def test_outbox_backend_marks_the_message_sent_and_keeps_it_readable(
-    django_capture_on_commit_callbacks,
-):
+def test_outbox_backend_marks_the_message_sent(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        message = sms.send_sms(PHONE, "status_code", {"code": "123456"})
+        message = sms.send_sms(PHONE, "case_accepted", {"number": NUMBER})
     message.refresh_from_db()
     assert message.status == SmsMessage.Status.SENT
     assert message.attempts == 1
-    assert "123456" in message.body
+    assert NUMBER in message.body
     assert message.body.endswith("【驿站法援】")
 
 
@@ -150,7 +149,7 @@ def test_http_gateway_receives_a_signed_post_and_a_failure_is_retried_after_back
 ):
     with http_gateway(500) as gateway, time_machine.travel(T0, tick=False) as clock:
         with django_capture_on_commit_callbacks(execute=True):
-            message = sms.send_sms(PHONE, "status_code", {"code": "654321"})
+            message = sms.send_sms(PHONE, "case_accepted", {"number": NUMBER})
         message.refresh_from_db()
         assert message.status == SmsMessage.Status.QUEUED
         assert message.attempts == 1
@@ -166,7 +165,7 @@ def test_http_gateway_receives_a_signed_post_and_a_failure_is_retried_after_back
     assert message.attempts == 2
     assert [r["valid"] for r in gateway.received] == [True, True]
     body = gateway.received[-1]["body"]
-    assert body["phone"] == PHONE and "654321" in body["body"]
+    assert body["phone"] == PHONE and NUMBER in body["body"]
     assert body["id"] == f"yizhan-sms-{message.pk}"
 
 
@@ -177,7 +176,7 @@ def test_a_wrong_secret_is_refused_by_the_gateway_and_recorded_as_an_error(
     with http_gateway() as gateway:
         settings.SMS_GATEWAY_SECRET = "not-the-shared-secret"
         with django_capture_on_commit_callbacks(execute=True):
-            message = sms.send_sms(PHONE, "status_code", {"code": "654321"})
+            message = sms.send_sms(PHONE, "case_accepted", {"number": NUMBER})
     message.refresh_from_db()
     assert gateway.received[0]["valid"] is False
     assert message.status == SmsMessage.Status.QUEUED and "401" in message.last_error
@@ -189,7 +188,7 @@ def test_a_message_that_keeps_failing_is_given_up_after_the_last_attempt(
 ):
     with http_gateway(*[503] * 10) as gateway, time_machine.travel(T0, tick=False) as clock:
         with django_capture_on_commit_callbacks(execute=True):
-            message = sms.send_sms(PHONE, "status_code", {"code": "111111"})
+            message = sms.send_sms(PHONE, "case_accepted", {"number": NUMBER})
         for _ in range(10):
             clock.shift(datetime.timedelta(hours=2))
             retry_sms()
@@ -208,7 +207,7 @@ def test_an_unreachable_gateway_is_an_error_not_a_crash(
     settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/nothing-listens-here"
     settings.SMS_GATEWAY_SECRET = SECRET
     with django_capture_on_commit_callbacks(execute=True):
-        message = sms.send_sms(PHONE, "status_code", {"code": "111111"})
+        message = sms.send_sms(PHONE, "case_accepted", {"number": NUMBER})
     message.refresh_from_db()
     assert message.status == SmsMessage.Status.QUEUED
     assert "unreachable" in message.last_error
@@ -217,7 +216,7 @@ def test_an_unreachable_gateway_is_an_error_not_a_crash(
 @pytest.mark.django_db
 def test_delivering_the_same_message_twice_sends_it_once(http_gateway):
     with http_gateway() as gateway:
-        message = sms.send_sms(PHONE, "status_code", {"code": "222222"})  # not committed: no task
+        message = sms.send_sms(PHONE, "case_accepted", {"number": NUMBER})  # not committed: no task
         assert sms.deliver(message.pk) == SmsMessage.Status.SENT
         assert sms.deliver(message.pk) == SmsMessage.Status.SENT
     assert len(gateway.received) == 1
@@ -226,7 +225,7 @@ def test_delivering_the_same_message_twice_sends_it_once(http_gateway):
 @pytest.mark.django_db
 def test_a_queued_message_whose_task_was_lost_is_picked_up_by_the_retry_job():
     with time_machine.travel(T0, tick=False) as clock:
-        message = sms.send_sms(PHONE, "status_code", {"code": "333333"})
+        message = sms.send_sms(PHONE, "case_accepted", {"number": NUMBER})
         assert retry_sms() == 0
         clock.shift(datetime.timedelta(minutes=3))
         assert retry_sms() == 1
@@ -246,6 +245,15 @@ def test_admin_lists_failed_messages_and_retries_them(
 ):
     failed = SmsMessage.objects.create(
         phone=PHONE,
+        template="case_accepted",
+        body=f"您的求助{NUMBER}已受理，正在为您安排律师。【驿站法援】",
+        status=SmsMessage.Status.FAILED,
+        attempts=5,
+        last_error="SmsError: gateway answered 503",
+    )
+    # A row written before codes were masked on the way in: the admin masks it too.
+    old_code = SmsMessage.objects.create(
+        phone=PHONE,
         template="status_code",
         body="您的案件查询验证码为123456【驿站法援】",
         status=SmsMessage.Status.FAILED,
@@ -259,33 +267,79 @@ def test_admin_lists_failed_messages_and_retries_them(
     assert "138****8000" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            url, {"action": "retry", "_selected_action": [failed.pk]}, follow=True
+            url, {"action": "retry", "_selected_action": [failed.pk, old_code.pk]}, follow=True
         )
-    assert "已重新排队 1 条短信" in response.content.decode()
+    assert "已重新排队 2 条短信" in response.content.decode()
     failed.refresh_from_db()
     assert failed.status == SmsMessage.Status.SENT
     assert failed.sent_at is not None and failed.sent_at <= timezone.now()
+    # A code is never sent again from a stored copy: it fails, saying why.
+    old_code.refresh_from_db()
+    assert old_code.status == SmsMessage.Status.FAILED and "明文不留存" in old_code.last_error
+
+
+CODE_MESSAGES = [
+    ("status_code", {"code": "482913"}, "482913"),
+    ("case_received", {"number": "110105-2026-00007", "access_code": "20261128"}, "20261128"),
+]
 
 
 @pytest.mark.django_db
-def test_a_code_handed_to_a_real_gateway_is_masked_in_the_stored_copy(settings, capsys):
-    settings.SMS_BACKEND = "console"
-    message = sms.send_sms(
-        "+8613800138000",
-        "case_received",
-        {"number": "110105-2026-00007", "access_code": "20261128"},
-    )
-    sms.deliver(message.pk)
+@pytest.mark.parametrize("backend", ["outbox", "console", "http"])
+@pytest.mark.parametrize("template, params, code", CODE_MESSAGES)
+def test_every_stored_copy_of_a_code_is_masked_whatever_the_backend(
+    backend,
+    template,
+    params,
+    code,
+    settings,
+    capsys,
+    http_gateway,
+    sms_gateway,
+    django_capture_on_commit_callbacks,
+):
+    with http_gateway() as gateway:
+        settings.SMS_BACKEND = backend
+        with django_capture_on_commit_callbacks(execute=True):
+            message = sms.send_sms(PHONE, template, params)
+        stored_at_once = SmsMessage.objects.get(pk=message.pk).body
     message.refresh_from_db()
     assert message.status == SmsMessage.Status.SENT
-    assert "20261128" not in message.body and "********" in message.body
-    assert "110105-2026-00007" in message.body
+    for stored in (stored_at_once, message.body, str(list(SmsMessage.objects.values()))):
+        assert code not in stored
+    assert "*" * len(code) in message.body
+    if template == "case_received":
+        assert "110105-2026-00007" in message.body  # the case number is not a secret
+    # The phone got the code.
+    received = {
+        "outbox": lambda: sms_gateway[-1][2],
+        "console": lambda: capsys.readouterr().out,
+        "http": lambda: gateway.received[-1]["body"]["body"],
+    }[backend]()
+    assert code in received
 
 
 @pytest.mark.django_db
-def test_with_the_outbox_backend_the_code_stays_readable_for_testers(settings):
-    settings.SMS_BACKEND = "outbox"
-    message = sms.send_sms("+8613800138000", "status_code", {"code": "482913"})
-    sms.deliver(message.pk)
+def test_a_code_the_gateway_refused_fails_at_once_and_is_never_sent_masked(
+    http_gateway, django_capture_on_commit_callbacks
+):
+    with http_gateway(503) as gateway, time_machine.travel(T0, tick=False) as clock:
+        with django_capture_on_commit_callbacks(execute=True):
+            message = sms.send_sms(PHONE, "status_code", {"code": "654321"})
+        clock.shift(datetime.timedelta(hours=2))
+        assert retry_sms() == 0
     message.refresh_from_db()
-    assert "482913" in message.body
+    assert message.status == SmsMessage.Status.FAILED
+    assert "503" in message.last_error
+    assert len(gateway.received) == 1 and "654321" in gateway.received[0]["body"]["body"]
+
+
+@pytest.mark.django_db
+def test_a_code_message_whose_task_was_lost_fails_instead_of_sending_stars(http_gateway):
+    with http_gateway() as gateway, time_machine.travel(T0, tick=False) as clock:
+        message = sms.send_sms(PHONE, "status_code", {"code": "333333"})  # no task ran
+        clock.shift(datetime.timedelta(minutes=3))
+        assert retry_sms() == 1
+    message.refresh_from_db()
+    assert message.status == SmsMessage.Status.FAILED and "明文不留存" in message.last_error
+    assert gateway.received == []

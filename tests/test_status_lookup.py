@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.models import Case, Deadline, SmsMessage, StatusChallenge, StatusLookup
 from cases.status import lookup, session
-from tests.helpers import make_case, make_case_with_code
+from tests.helpers import delivered_sms, make_case, make_case_with_code
 
 PHONE = "+8613912345678"
 OTHER_PHONE = "+8613698765432"
@@ -35,8 +35,7 @@ def ask(client, django_capture_on_commit_callbacks):
 
 
 def sms_code(phone=PHONE):
-    body = SmsMessage.objects.filter(phone=phone, template="status_code").latest("pk").body
-    return re.search(r"\d{6}", body).group()
+    return re.search(r"\d{6}", delivered_sms(phone, "status_code")).group()
 
 
 def enter(client, code, **extra):
@@ -97,7 +96,7 @@ def test_another_phones_receipt_code_does_not_open_anything(client, ask, world):
     ask(PHONE)
     response = enter(client, other_code)
     assert response.status_code == 200
-    assert "验证码或查询码不正确，还可以再试 4 次" in response.content.decode()
+    assert "验证码或查询码不正确，还可以再试 9 次" in response.content.decode()
     assert client.get(reverse("status:cases"))["Location"] == reverse("status:start")
 
 
@@ -173,7 +172,9 @@ def test_five_wrong_codes_lock_the_phone_with_the_waiting_time(client, ask, worl
     # Locked: even the right code and a new code are refused, with the time left.
     clock.shift(datetime.timedelta(minutes=10))
     assert "已暂时锁定，请 20 分钟后再试" in enter(client, code).content.decode()
-    assert "已暂时锁定，请 20 分钟后再试" in ask(PHONE).content.decode()
+    response = ask(PHONE, follow=True)  # to step 2 still: the receipt code works
+    assert "已暂时锁定，请 20 分钟后再试" in response.content.decode()
+    assert "8 位查询码" in response.content.decode()
     assert StatusChallenge.objects.get().failed_attempts == 5
     assert StatusLookup.objects.filter(outcome="locked").count() == 2
     # After the lock, a new code works.
@@ -203,11 +204,11 @@ def test_a_phone_gets_at_most_five_codes_a_day(client, ask, world, clock):
     for _ in range(5):
         assert ask(PHONE).status_code == 302
         clock.shift(datetime.timedelta(minutes=2))
-    response = ask(PHONE)
-    assert response.status_code == 200
+    response = ask(PHONE, follow=True)
     page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("status:verify")  # the receipt code works
     assert "今天获取验证码的次数已达上限，请 约 24 小时后再试" in page
-    assert 'value="+8613912345678"' in page or 'value="' + PHONE in page
+    assert StatusChallenge.objects.count() == 5
     clock.shift(datetime.timedelta(hours=24))
     assert ask(PHONE).status_code == 302
 
@@ -413,7 +414,7 @@ def test_the_back_office_unlocks_a_phone_by_typing_its_number(client, ask, admin
     ask(PHONE)
     for _ in range(5):
         enter(client, "999999" if sms_code() != "999999" else "888888")
-    assert "已暂时锁定" in ask(PHONE).content.decode()
+    assert "已暂时锁定" in ask(PHONE, follow=True).content.decode()
     url = reverse("admin:cases_statuschallenge_unlock")
     assert "请输入正确的 11 位手机号" in admin_client.post(url, {"phone": "123"}).content.decode()
     response = admin_client.post(url, {"phone": "13912345678"}, follow=True)
@@ -495,3 +496,160 @@ def test_exiting_deletes_the_status_cookie(client, ask, world):
     response = client.post(reverse("status:logout"))
     assert response.cookies[session.STATUS_COOKIE].value == ""
     assert response.cookies[session.STATUS_COOKIE]["max-age"] == 0
+
+
+def test_the_client_address_is_the_one_the_proxy_appended_not_one_the_client_wrote(rf, settings):
+    settings.STATUS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    # The client sent "X-Forwarded-For: 1.2.3.4"; the proxy appended the real address.
+    request = rf.get("/status/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert lookup.client_ip(request) == "203.0.113.9"
+    assert lookup.client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9")) == "203.0.113.9"
+    settings.STATUS_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    assert lookup.client_ip(rf.get("/", HTTP_X_REAL_IP="198.51.100.4")) == "198.51.100.4"
+    assert lookup.client_ip(rf.get("/", REMOTE_ADDR="192.0.2.1")) == "192.0.2.1"
+
+
+@pytest.mark.django_db
+def test_a_client_cannot_escape_the_address_limit_by_writing_its_own_forwarded_header(
+    client, ask, world, settings
+):
+    settings.STATUS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.STATUS_IP_LIMIT = 2
+    for n in range(2):
+        forged = f"10.0.0.{n}, 198.51.100.1"
+        assert ask(f"+86139000000{n:02d}", HTTP_X_FORWARDED_FOR=forged).status_code == 302
+    response = ask("+8613900000099", HTTP_X_FORWARDED_FOR="10.0.0.99, 198.51.100.1")
+    assert "这个网络的查询次数太多" in response.content.decode()
+
+
+# --- A receipt code proves one case; the SMS code proves the phone (hole 3) -----------
+
+
+@pytest.mark.django_db
+def test_a_receipt_code_opens_its_workers_cases_and_never_another_persons_under_the_phone(
+    client, ask, world
+):
+    bj, km = world.beijing, world.kunming
+    ma = make_case(
+        bj.station,
+        bj.volunteer,
+        worker={"phone": PHONE, "name": "马建军"},
+        state=Case.State.IN_PROGRESS,
+        lawyer=bj.lawyer,
+    )
+    # Someone registers "李四" in Kunming with 马建军's phone number, twice.
+    li, li_code = make_case_with_code(
+        km.station, km.volunteer, worker={"phone": PHONE, "name": "李四"}
+    )
+    li_again, _code = make_case_with_code(
+        km.station, km.volunteer, worker={"phone": PHONE, "name": "李四"}
+    )
+    assert li_again.worker_id == li.worker_id != ma.worker_id
+
+    client.post(reverse("status:start"), {"phone": PHONE, "receipt": "1"})
+    assert enter(client, li_code)["Location"] == reverse("status:cases")
+    page = client.get(reverse("status:cases")).content.decode()
+    assert li.number in page and li_again.number in page
+    assert ma.number not in page and bj.lawyer.name not in page and bj.station.name not in page
+
+    # The SMS code proves the phone itself: every case under it.
+    client.post(reverse("status:logout"))
+    ask(PHONE)
+    enter(client, sms_code())
+    page = client.get(reverse("status:cases")).content.decode()
+    assert ma.number in page and li.number in page and li_again.number in page
+
+
+@pytest.mark.django_db
+def test_the_status_cookie_carries_only_the_workers_the_code_proved(client, ask, world):
+    ma = make_case(world.beijing.station, worker={"phone": PHONE, "name": "马建军"})
+    li, li_code = make_case_with_code(
+        world.kunming.station, worker={"phone": PHONE, "name": "李四"}
+    )
+    client.post(reverse("status:start"), {"phone": PHONE, "receipt": "1"})
+    enter(client, li_code)
+    opened = session.read_session_cookie(client.cookies[session.STATUS_COOKIE].value)
+    assert opened.workers == [li.worker_id]
+    client.post(reverse("status:logout"))
+    ask(PHONE)
+    enter(client, sms_code())
+    opened = session.read_session_cookie(client.cookies[session.STATUS_COOKIE].value)
+    assert sorted(opened.workers) == sorted([ma.worker_id, li.worker_id])
+
+
+# --- Nobody who knows the number can shut the worker out (hole 4) -----------------------
+
+
+@pytest.mark.django_db
+def test_the_receipt_code_needs_no_sms_and_no_challenge(client, world):
+    case, access_code = make_case_with_code(world.beijing.station, worker={"phone": PHONE})
+    response = client.post(reverse("status:start"), {"phone": PHONE, "receipt": "1"})
+    assert response["Location"] == reverse("status:verify")
+    assert not StatusLookup.objects.exists()  # nothing asked, nothing counted yet
+    assert "8 位查询码" in client.get(reverse("status:verify")).content.decode()
+    assert not StatusChallenge.objects.exists()
+    assert not SmsMessage.objects.filter(template="status_code").exists()
+    assert enter(client, access_code)["Location"] == reverse("status:cases")
+    assert case.number in client.get(reverse("status:cases")).content.decode()
+
+
+@pytest.mark.django_db
+def test_five_wrong_sms_codes_do_not_lock_out_the_receipt_code(client, ask, world):
+    case, access_code = make_case_with_code(world.beijing.station, worker={"phone": PHONE})
+    ask(PHONE)  # someone else, who knows the number
+    wrong = "000000" if sms_code() != "000000" else "111111"
+    for _ in range(5):
+        enter(client, wrong)
+    assert "已暂时锁定" in enter(client, sms_code()).content.decode()
+    client.cookies.clear()  # the worker, on their own phone
+    response = ask(PHONE, follow=True)
+    assert "已暂时锁定" in response.content.decode() and "8 位查询码" in response.content.decode()
+    assert enter(client, access_code)["Location"] == reverse("status:cases")
+    assert case.number in client.get(reverse("status:cases")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_daily_cap_and_the_cooldown_do_not_keep_the_receipt_code_out(client, ask, world, clock):
+    case, access_code = make_case_with_code(world.beijing.station, worker={"phone": PHONE})
+    ask(PHONE)
+    response = ask(PHONE, follow=True)  # within 60 s: no new SMS, but step 2 is shown
+    assert "请 60 秒后再重新获取" in response.content.decode()
+    for _ in range(4):
+        clock.shift(datetime.timedelta(minutes=2))
+        ask(PHONE)
+    clock.shift(datetime.timedelta(minutes=2))
+    response = ask(PHONE, follow=True)
+    assert "次数已达上限" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("status:verify")
+    assert enter(client, access_code)["Location"] == reverse("status:cases")
+
+
+@pytest.mark.django_db
+def test_wrong_receipt_codes_have_their_own_limit_and_leave_the_sms_code_working(
+    client, ask, world, clock
+):
+    case, access_code = make_case_with_code(world.beijing.station, worker={"phone": PHONE})
+    client.post(reverse("status:start"), {"phone": PHONE, "receipt": "1"})
+    wrong = "12345678" if access_code != "12345678" else "87654321"
+    for left in range(lookup.RECEIPT_MAX_ATTEMPTS - 1, 0, -1):
+        assert f"还可以再试 {left} 次" in enter(client, wrong).content.decode()
+    assert "查询码错误次数太多，请 30 分钟后再试" in enter(client, wrong).content.decode()
+    assert "查询码错误次数太多" in enter(client, access_code).content.decode()
+    # The SMS code is another way in, with its own tries: still open.
+    ask(PHONE)
+    assert enter(client, sms_code())["Location"] == reverse("status:cases")
+    client.post(reverse("status:logout"))
+    clock.shift(lookup.LOCK_DURATION + datetime.timedelta(seconds=1))
+    client.post(reverse("status:start"), {"phone": PHONE, "receipt": "1"})
+    assert enter(client, access_code)["Location"] == reverse("status:cases")
+
+
+@pytest.mark.django_db
+def test_the_back_office_unlock_also_clears_wrong_receipt_codes(client, admin_client, world):
+    _case, access_code = make_case_with_code(world.beijing.station, worker={"phone": PHONE})
+    client.post(reverse("status:start"), {"phone": PHONE, "receipt": "1"})
+    for _ in range(lookup.RECEIPT_MAX_ATTEMPTS):
+        enter(client, "12345678" if access_code != "12345678" else "87654321")
+    assert "查询码错误次数太多" in enter(client, access_code).content.decode()
+    admin_client.post(reverse("admin:cases_statuschallenge_unlock"), {"phone": "13912345678"})
+    assert enter(client, access_code)["Location"] == reverse("status:cases")

@@ -513,3 +513,30 @@ def test_the_readme_state_diagram_is_the_state_machine():
     shown = re.search(r"```mermaid\n(.*?)```", readme, re.DOTALL).group(1)
     assert shown == mermaid(), "run `manage.py state_diagram` and paste it into README.md"
     assert "in_progress --> assigned: reassign" in shown
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, field, state, claims, limit",
+    [
+        ("refer", "reason", "received", ["wage"], 1000),
+        ("resolve_at_intake", "advice", "received", ["consult"], 2000),
+        ("accept_for_aid", "eligibility_note", "received", ["wage"], 1000),
+        ("withdraw", "reason", "received", ["wage"], 1000),
+        ("resolve", "outcome_note", "in_progress", ["wage"], 2000),
+        ("reopen", "reason", "resolved", ["wage"], 1000),
+    ],
+)
+def test_a_hundred_thousand_characters_are_refused_at_the_field_and_the_rest_kept(
+    client, world, name, field, state, claims, limit
+):
+    case = case_in(world, state, claims)
+    events_before = CaseEvent.objects.filter(case=case).count()
+    login(client, world.admin)
+    response = post(client, case, name, **{field: "拖" * 100_000})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"不超过 {limit} 字符 (目前字符数 100000)" in page  # Django's own message
+    case.refresh_from_db()
+    assert case.state == state and CaseEvent.objects.filter(case=case).count() == events_before
+    assert post(client, case, name, **{field: "拖" * limit}).status_code == 302

@@ -16,7 +16,7 @@ from cases.models.documents import Document, DocumentBatch, document_path
 from cases.models.notices import Notification, SmsMessage
 from cases.models.selfhelp import PosterBatch, SelfHelpRequest
 from cases.models.statistics import ExportJob, ExportLog, Respondent, StatCell
-from cases.models.status import StatusChallenge, StatusLookup
+from cases.models.status import StatusAddress, StatusChallenge, StatusLookup, StatusPhone
 from cases.models.workers import ConsentText, Worker
 
 __all__ = [
@@ -43,8 +43,10 @@ __all__ = [
     "Respondent",
     "SmsMessage",
     "StatCell",
+    "StatusAddress",
     "StatusChallenge",
     "StatusLookup",
+    "StatusPhone",
     "Worker",
     "attachment_path",
     "document_path",

@@ -477,8 +477,11 @@ class Party(models.Model):
 
 
 def attachment_path(instance, filename):
-    # The original name is kept in the row; the stored name reveals nothing.
-    return f"attachments/{instance.case.region_code}/{instance.sha256[:2]}/{instance.sha256}"
+    # The original name is kept in the row; the stored name reveals nothing. Its
+    # extension is the one cases.attachments gave it from the sniffed content type.
+    extension = filename.rpartition(".")[2] if "." in filename else ""
+    name = f"attachments/{instance.case.region_code}/{instance.sha256[:2]}/{instance.sha256}"
+    return f"{name}.{extension}" if extension else name
 
 
 class Attachment(models.Model):

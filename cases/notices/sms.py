@@ -2,9 +2,10 @@
 then, after commit, a django-q2 task (`deliver`) hands it to the backend named by
 settings.SMS_BACKEND:
 
-- "outbox": the table is the delivery; the row is marked sent and stays readable
-  (admin, and the DEBUG-only page /status/outbox/).
-- "console": printed to stdout.
+- "outbox": nothing leaves the machine; the row is marked sent (admin, and the
+  DEBUG-only page /status/outbox/).
+- "console": printed to stdout in full (the default with DEBUG on: `make run` prints
+  the codes a local tester types).
 - "http": POSTed as JSON to settings.SMS_GATEWAY_URL, signed with
   settings.SMS_GATEWAY_SECRET (see `signature`).
 
@@ -14,6 +15,13 @@ MAX_ATTEMPTS the message is marked failed and shows in the admin's filter.
 
 Both `deliver` and `retry_due` are safe to run twice: a message is claimed with a
 guarded UPDATE (status and attempt count as they were read), so one run sends it.
+
+Codes are never stored in clear (SECRET_TEMPLATES): the row keeps the text with its
+codes masked from the moment it is written, whatever the backend, and the clear text
+travels only as an argument of the one delivery task. Such a message is therefore
+tried once: if the gateway fails, it is marked failed (the worker asks for a new
+status code; the access code is on the printed receipt), and neither the retry job
+nor the admin's retry can send it again.
 
 The HTTP gateway contract: body is UTF-8 JSON {"id", "phone", "body", "timestamp"};
 headers X-Timestamp (unix seconds, also in the body) and
@@ -70,10 +78,12 @@ TEMPLATES = {
     ),
 }
 
-# Templates whose body carries a code. Once a real gateway has the message, the stored
-# copy keeps the code masked: a stolen database must not open anyone's status page.
-# (With the outbox backend the table *is* the delivery, so the code stays readable.)
+# Templates whose body carries a code. Every stored copy has the code masked: a stolen
+# database, an admin screen or a support export must not open anyone's status page.
 SECRET_TEMPLATES = {"status_code", "case_received", "selfhelp_code"}
+NOT_KEPT = _(
+    "短信含验证码或查询码，明文不留存，不能重发：劳动者可重新获取验证码，查询码见纸质回执。"
+)
 CODE_RE = re.compile(r"(?<![\d-])\d{6,8}(?![\d-])")
 
 MAX_ATTEMPTS = 5
@@ -106,15 +116,21 @@ def send_sms(phone, template: str, params: dict | None = None, *, dedupe_key: st
     """Queue one SMS. With a dedupe key, a second call for the same key is a no-op
     (returns None). Delivery is queued after the surrounding transaction commits."""
     body = render(template, params)[:300]
+    secret = template in SECRET_TEMPLATES
     try:
         with transaction.atomic():
             message = SmsMessage.objects.create(
-                phone=phone, template=template, body=body, dedupe_key=dedupe_key
+                phone=phone,
+                template=template,
+                body=mask_codes(body) if secret else body,
+                dedupe_key=dedupe_key,
             )
     except IntegrityError:
         return None
-    # robust: if the queue is down the message stays queued and retry_sms sends it later.
-    transaction.on_commit(lambda: async_task("cases.tasks.deliver_sms", message.pk), robust=True)
+    # robust: if the queue is down the message stays queued and retry_sms sends it later
+    # (a message with a code then fails: its clear text was only in this task).
+    args = (message.pk, body) if secret else (message.pk,)
+    transaction.on_commit(lambda: async_task("cases.tasks.deliver_sms", *args), robust=True)
     return message
 
 
@@ -122,14 +138,24 @@ def send_sms(phone, template: str, params: dict | None = None, *, dedupe_key: st
 # Delivery
 
 
-def deliver(sms_id: int, now=None) -> str:
-    """Hand one queued message to the backend if it is due. Returns its status."""
+def deliver(sms_id: int, now=None, clear_body: str | None = None) -> str:
+    """Hand one queued message to the backend if it is due. Returns its status.
+    `clear_body` is the text with its codes, for a message in SECRET_TEMPLATES."""
     now = now or timezone.now()
     message = SmsMessage.objects.filter(pk=sms_id).first()
     if message is None:
         return "missing"
     if message.status != SmsMessage.Status.QUEUED:
         return message.status
+    secret = message.template in SECRET_TEMPLATES
+    if secret and clear_body is None:
+        # A retry (the job or the admin): the code was never stored, so nothing to send.
+        with translation.override(settings.LANGUAGE_CODE):
+            error = str(NOT_KEPT)
+        SmsMessage.objects.filter(pk=sms_id, status=SmsMessage.Status.QUEUED).update(
+            status=SmsMessage.Status.FAILED, last_error=error, next_attempt_at=None
+        )
+        return SmsMessage.Status.FAILED
     if message.next_attempt_at is not None and message.next_attempt_at > now:
         return message.status
     attempt = message.attempts + 1
@@ -141,12 +167,14 @@ def deliver(sms_id: int, now=None) -> str:
     if not claimed:
         return "busy"
     message.attempts = attempt
+    if secret:
+        message.body = clear_body  # in memory only, for the backend
     try:
         backend(settings.SMS_BACKEND)(message)
     except Exception as exc:  # noqa: BLE001 — any failure of the gateway is retried
         error = f"{type(exc).__name__}: {exc}"[:1000]
         log.warning("SMS %s attempt %s failed: %s", sms_id, attempt, error)
-        failed = attempt >= MAX_ATTEMPTS
+        failed = attempt >= MAX_ATTEMPTS or secret  # a code cannot be retried (NOT_KEPT)
         SmsMessage.objects.filter(pk=sms_id, attempts=attempt).update(
             last_error=error,
             status=SmsMessage.Status.FAILED if failed else SmsMessage.Status.QUEUED,
@@ -154,8 +182,6 @@ def deliver(sms_id: int, now=None) -> str:
         )
         return SmsMessage.Status.FAILED if failed else SmsMessage.Status.QUEUED
     sent = {"status": SmsMessage.Status.SENT, "sent_at": timezone.now(), "next_attempt_at": None}
-    if settings.SMS_BACKEND != "outbox" and message.template in SECRET_TEMPLATES:
-        sent["body"] = mask_codes(message.body)
     SmsMessage.objects.filter(pk=sms_id, attempts=attempt).update(**sent)
     return SmsMessage.Status.SENT
 

@@ -9,11 +9,9 @@ the lock all count the same challenges and the same log, whether a worker asks f
   help for the first time has none. Step 1 records the request (a SelfHelpRequest
   row) before asking lookup for the code, and the code task texts a number that has
   such a row from the last CODE_TTL (`expects_code`, called by cases.tasks).
-- lookup.verify accepts a code only for numbers that have a case. Numbers with cases
-  go through it unchanged; for a number without, `_verify_new` checks the same
-  challenge with lookup's own pieces (check_ip, latest_challenge, check_lock, log,
-  wrong, code_hash), so the tries, the lock and the log are the status page's.
-  Those pieces are the contract with cases/status/lookup.py.
+- The status page accepts a code only for numbers that have a case; self-help calls
+  lookup.verify with require_case=False, so the tries, the lock and the log are the
+  status page's, in the same locked transaction.
 
 Only the 6-digit SMS code proves the phone: a receipt's access code proves one case.
 """
@@ -25,8 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.hashing import matches
-from cases.models import SelfHelpRequest, StatusChallenge, StatusLookup, Worker
+from cases.models import SelfHelpRequest
 from cases.notices.sms import send_sms
 from cases.status import lookup
 
@@ -68,31 +65,11 @@ class Proven:
 def verify(phone: str, code: str, ip: str, now=None) -> Proven:
     """Step 2: the 6-digit SMS code. Raises lookup.Refused (wrong, expired, locked)."""
     code = lookup.normalize_code(code)
-    if Worker.objects.filter(phone=phone).exists():
-        verified = lookup.verify(phone, code, ip, now=now)
-        return Proven(phone=phone, worker_ids=list(verified.worker_ids))
-    _verify_new(phone, code, ip, now or timezone.now())
-    return Proven(phone=phone, worker_ids=[])
-
-
-def _verify_new(phone: str, code: str, ip: str, now) -> None:
-    digest, ip_digest = lookup.phone_hash(phone), lookup.ip_hash(ip)
-    lookup.check_ip(digest, ip_digest, now)
-    challenge = lookup.latest_challenge(digest)
-    lookup.check_lock(challenge, digest, ip_digest, now)
-    if challenge is None or challenge.used_at is not None or challenge.expires_at <= now:
-        lookup.log(digest, ip_digest, StatusLookup.Outcome.CODE_WRONG, now)
-        raise lookup.Refused(_("验证码已过期，请重新获取。"))
-    if len(code) == lookup.CODE_LENGTH and matches(
-        f"{digest}:{code}", challenge.code_hash, "status-code"
-    ):
-        used = StatusChallenge.objects.filter(
-            pk=challenge.pk, used_at__isnull=True, failed_attempts__lt=lookup.MAX_ATTEMPTS
-        ).update(used_at=now)
-        if used:
-            lookup.log(digest, ip_digest, StatusLookup.Outcome.CODE_OK, now)
-            return
-    lookup.wrong(challenge, digest, ip_digest, now)
+    if len(code) != lookup.CODE_LENGTH:
+        # A receipt's access code proves one case, not the phone.
+        raise lookup.Refused(_("请输入短信收到的 6 位验证码。"))
+    verified = lookup.verify(phone, code, ip, now=now, require_case=False)
+    return Proven(phone=phone, worker_ids=list(verified.worker_ids))
 
 
 # ---------------------------------------------------------------------------

@@ -35,7 +35,8 @@ def pending_phone(session, now=None) -> str | None:
 # Step 3 is the page a worker reloads while waiting for news, so it reads no database
 # row to know who is asking: the 15-minute status session is a signed, timestamped
 # cookie (django.core.signing with SECRET_KEY) carrying the phone hash and the worker
-# ids the code opened, and the page runs one query, for the cases.
+# ids the code proved (the SMS code: every worker with the phone; a receipt code: only
+# its case's worker, see cases.status.lookup.verify), and the page runs one query.
 #
 # The tradeoff, accepted: the server keeps no list of open status sessions, so
 # "revoking" one means deleting the cookie in that browser (the exit button does). A

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from cases.models import SmsMessage
@@ -19,6 +20,9 @@ from cases.status import lookup, page, session
 from cases.validators import mask_phone, normalize_mobile
 
 SENT_MESSAGE = gettext_lazy("如果该号码登记过求助，验证码已发送，10 分钟内有效。")
+RECEIPT_MESSAGE = gettext_lazy(
+    "请输入登记回执上的 8 位查询码。没有回执的话，点“没收到？重新获取验证码”收短信验证码。"
+)
 
 
 class PhoneForm(forms.Form):
@@ -76,10 +80,21 @@ def start(request):
     form = PhoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
+        if "receipt" in request.POST:
+            # The receipt's access code needs no SMS: straight to step 2, nothing sent.
+            _wait_for_code(request, phone)
+            messages.info(request, RECEIPT_MESSAGE)
+            return redirect("status:verify")
         try:
             lookup.request_code(phone, lookup.client_ip(request))
         except lookup.Refused as refusal:
-            form.add_error("phone", refusal.message)
+            if not refusal.sms_only:
+                form.add_error("phone", refusal.message)
+            else:
+                # No new SMS code now, but the receipt code still opens step 2.
+                _wait_for_code(request, phone)
+                messages.warning(request, refusal.message)
+                return redirect("status:verify")
         else:
             _wait_for_code(request, phone)
             messages.success(request, SENT_MESSAGE)
@@ -135,6 +150,7 @@ def _wait_for_code(request, phone):
         request.session.set_expiry(session.PENDING_TTL)
 
 
+@cache_control(private=True, no_store=True)  # not left in a shared phone's cache
 def cases(request):
     """Step 3: this phone's cases, for 15 minutes. One query: the cases (the session is
     a signed cookie, the page touches neither the session table nor the user)."""
@@ -171,8 +187,9 @@ def logout(request):
 
 
 def outbox(request):
-    """DEBUG only, staff only: the SMS outbox, so a tester can read the codes. 404 otherwise
-    (a demo left running with DEBUG on must not publish everyone's codes)."""
+    """DEBUG only, staff only: the SMS outbox, what was sent to whom. Codes are masked in
+    every stored copy (cases.notices.sms), so a local tester reads them where `make run`
+    prints them (the console backend, the DEBUG default). 404 otherwise."""
     if not (settings.DEBUG and request.user.is_staff):
         raise Http404
     queryset = SmsMessage.objects.order_by("-created_at", "-pk")

@@ -1,0 +1,19 @@
+"""The back office (/admin/) is for superusers only.
+
+The admin shows every region's cases, workers, documents, SMS and logs: it has no
+notion of a coordinator's district or a station. Rather than scope each of its pages,
+it is closed to everyone but superusers, whatever model permissions a staff account
+was given; regional staff work through the case pages, which scope everything
+(cases.permissions)."""
+
+from django.contrib.admin import AdminSite
+from django.contrib.admin.apps import AdminConfig
+
+
+class BackOffice(AdminSite):
+    def has_permission(self, request):
+        return super().has_permission(request) and request.user.is_superuser
+
+
+class BackOfficeConfig(AdminConfig):
+    default_site = "config.admin.BackOffice"
