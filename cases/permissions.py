@@ -24,7 +24,6 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.security import Denied
-
 from stations.models import Access
 from stations.regions import scope_q
 
