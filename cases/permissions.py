@@ -136,6 +136,13 @@ def may_work(case, user) -> bool:
     return bool(roles_on(case, user))
 
 
+def may_answer_worker(case, user) -> bool:
+    """A worker's request about their personal data (PIPL 44–47): a copy, a correction.
+    The union's own people on the case answer it (the station, its coordinators); the
+    lawyer works the claim, not the union's records."""
+    return bool(roles_on(case, user) & Role.STAFF)
+
+
 def may_edit_deadlines(case, user) -> bool:
     """Milestones and deadline changes; volunteers only see them."""
     return may_resolve(case, user) and not case.is_archived

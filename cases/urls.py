@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("cases.deadlines.urls")),
     path("", include("cases.documents.urls")),
     path("", include("cases.notices.urls")),
+    path("", include("cases.privacy.urls")),
     path("<str:number>/receipt/", views.receipt, name="receipt"),
     path("<str:number>/do/<str:transition>/", views.do_transition, name="transition"),
     path("<str:number>/notes/", views.add_note, name="add_note"),

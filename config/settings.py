@@ -6,8 +6,10 @@ table, files on local disk. Production sets DJANGO_DEBUG=0, SECRET_KEY, ALLOWED_
 DATABASE_URL and usually REDIS_URL; see docs/deployment.md.
 """
 
+import base64
 import datetime
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -325,6 +327,40 @@ SESSION_COOKIE_AGE = STAFF_SESSION_MAX_HOURS * 3600
 
 # Days the security log is kept; at least 180 (网络安全法 art. 21(3): six months).
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365)
+
+# Personal information (PIPL) -------------------------------------------------------------
+# The worker's ID number is encrypted at rest (cases/encryption.py) with a Fernet key from
+# the environment; rotation: the new key here, the old ones in FIELD_ENCRYPTION_OLD_KEYS,
+# then `manage.py rotate_field_key`. In development a key is generated on first run into
+# var/field_encryption_key (ignored by git); production refuses to start without one.
+def _local_key(path: Path) -> str:
+    """A random Fernet key kept in an ignored local file, created once (development only)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        spare = path.with_name(f".{path.name}.{os.getpid()}")
+        spare.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        spare.chmod(0o600)
+        try:
+            os.link(spare, path)  # atomic: a second process starting at once keeps the first key
+        except FileExistsError:
+            pass
+        finally:
+            spare.unlink()
+    return path.read_text().strip()
+
+
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG is off: set FIELD_ENCRYPTION_KEY (a Fernet key; see docs/deployment.md)."
+        )
+    FIELD_ENCRYPTION_KEY = _local_key(BASE_DIR / "var" / "field_encryption_key")
+FIELD_ENCRYPTION_OLD_KEYS = env_list("FIELD_ENCRYPTION_OLD_KEYS")
+
+# Closed and withdrawn cases are anonymised this many days after they were archived
+# (cases/privacy/retention.py; README "保存期限" gives the reason for three years). 0: never.
+CASE_RETENTION_DAYS = env_int("CASE_RETENTION_DAYS", 3 * 365)
 
 LOGGING = {
     "version": 1,
