@@ -323,7 +323,6 @@ OTP_RECOVERY_CODES = 10
 # Staff sessions end after this long without a request, and this long after login at most.
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
 STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 12)
-SESSION_COOKIE_AGE = STAFF_SESSION_MAX_HOURS * 3600
 
 # Days the security log is kept; at least 180 (网络安全法 art. 21(3): six months).
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365)

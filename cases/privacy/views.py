@@ -19,7 +19,7 @@ from accounts.models import SecurityEvent
 from cases import events
 from cases.documents.generate import DocumentError
 from cases.intake import update_worker
-from cases.models import CaseEvent
+from cases.models import Case, CaseEvent
 from cases.permissions import case_or_404, may_answer_worker, may_coordinate
 from cases.privacy import anonymise, copy
 from cases.privacy.forms import CorrectionForm, ErasureForm
@@ -33,7 +33,7 @@ def _page(request, case, *, correction=None, erasure=None, status=200):
         {
             "case": case,
             "worker": worker,
-            "cases": copy.cases_of(worker, request.user).only("number", "state", "created_at"),
+            "cases": Case.objects.visible_to(request.user).filter(worker=worker).order_by("pk"),
             "correction": correction or CorrectionForm(),
             "erasure": erasure or ErasureForm(),
             "can_erase": may_coordinate(case, request.user),
