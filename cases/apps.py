@@ -10,4 +10,4 @@ class CasesConfig(AppConfig):
         # Deliberate imports: the deploy checks register themselves, and each feature
         # declares its case-log event kinds (cases.events) when its module loads; the
         # workflow imports every feature that writes events.
-        from cases import checks, workflow  # noqa: F401
+        from cases import checks, privacy, workflow  # noqa: F401

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from cases import events
 from cases.claims import join_claims
-from cases.encryption import id_number_hashes
 from cases.deadlines import bookkeeping
+from cases.encryption import id_number_hashes
 from cases.hashing import keyed_hash, random_digits
 from cases.models import Case, CaseEvent, CaseSequence, ConsentText, Party, Worker
 from cases.notices import notify

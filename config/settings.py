@@ -327,6 +327,7 @@ STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 12)
 # Days the security log is kept; at least 180 (网络安全法 art. 21(3): six months).
 SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365)
 
+
 # Personal information (PIPL) -------------------------------------------------------------
 # The worker's ID number is encrypted at rest (cases/encryption.py) with a Fernet key from
 # the environment; rotation: the new key here, the old ones in FIELD_ENCRYPTION_OLD_KEYS,

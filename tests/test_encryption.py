@@ -162,7 +162,9 @@ def test_production_refuses_to_start_without_an_encryption_key():
 
 def test_a_malformed_key_is_refused_with_a_hint():
     result = run_manage(
-        "shell", "-c", "from cases.encryption import encrypt; encrypt('x')",
+        "shell",
+        "-c",
+        "from cases.encryption import encrypt; encrypt('x')",
         env={**PROD, "FIELD_ENCRYPTION_KEY": "too-short"},
     )
     assert result.returncode != 0 and "Fernet" in result.stderr

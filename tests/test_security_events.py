@@ -27,7 +27,9 @@ def kinds():
 @pytest.mark.django_db
 def test_a_login_and_a_logout_are_logged_with_the_address(client):
     user = make_user("xiaowang")
-    client.post(reverse("login"), {"username": "xiaowang", "password": PASSWORD}, REMOTE_ADDR=ADDRESS)
+    client.post(
+        reverse("login"), {"username": "xiaowang", "password": PASSWORD}, REMOTE_ADDR=ADDRESS
+    )
     client.post(reverse("logout"), REMOTE_ADDR=ADDRESS)
     assert kinds() == ["login", "logout"]
     assert {(e.user, e.ip) for e in SecurityEvent.objects.all()} == {(user, ADDRESS)}

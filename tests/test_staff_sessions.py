@@ -30,9 +30,7 @@ def at(minutes):
 
 def sign_in(client, user):
     with at(0):
-        response = client.post(
-            reverse("login"), {"username": user.username, "password": PASSWORD}
-        )
+        response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
 
 

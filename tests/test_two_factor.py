@@ -172,9 +172,7 @@ def test_a_volunteer_is_not_asked_until_they_turn_it_on(client, world):
     set_up(client, volunteer)
     client.post(reverse("logout"))
     response = password_login(client, volunteer, next_url="/cases/")
-    assert client.get(response["Location"])["Location"].startswith(
-        reverse("accounts:otp_verify")
-    )
+    assert client.get(response["Location"])["Location"].startswith(reverse("accounts:otp_verify"))
 
 
 @pytest.mark.django_db
@@ -212,9 +210,7 @@ def test_an_admin_resets_a_lost_phone_and_the_next_login_sets_up_again(client, w
     reset = SecurityEvent.objects.get(kind="otp_reset")
     assert reset.user == coordinator and reset.actor == admin
     response = password_login(client, coordinator)
-    assert client.get(response["Location"])["Location"].startswith(
-        reverse("accounts:otp_setup")
-    )
+    assert client.get(response["Location"])["Location"].startswith(reverse("accounts:otp_setup"))
 
 
 @pytest.mark.django_db

@@ -60,9 +60,6 @@ class Worker(models.Model):
     def __str__(self):
         return f"{self.name} {self.masked_phone}"
 
-    def clean(self):
-        self.id_number = normalize_id_number(self.id_number)
-
     def save(self, *args, **kwargs):
         # The hash must follow the number on a partial save too (update_worker saves
         # only the fields that changed).
@@ -70,6 +67,9 @@ class Worker(models.Model):
         if fields is not None and "id_number" in fields:
             kwargs["update_fields"] = {*fields, "id_number_hash"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.id_number = normalize_id_number(self.id_number)
 
     @property
     def masked_phone(self) -> str:

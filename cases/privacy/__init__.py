@@ -6,3 +6,7 @@ retention of closed cases.
 - retention.py which archived cases are due, the dry-run report, the scheduled run
 - views.py, forms.py, urls.py   the staff's page for a worker's request
 """
+
+# The privacy event kind is declared where anonymisation writes it; importing the
+# package (CasesConfig.ready does) declares it before the first request.
+from cases.privacy import anonymise  # noqa: E402, F401

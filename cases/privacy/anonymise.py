@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import events
-from cases.permissions import may_coordinate
 from cases.models import (
     Assignment,
     Attachment,
@@ -40,6 +39,7 @@ from cases.models import (
     SmsMessage,
     Worker,
 )
+from cases.permissions import may_coordinate
 
 PEOPLE_PARTIES = [Party.Kind.OTHER_DRIVER, Party.Kind.OTHER]
 REASONS = {

@@ -56,9 +56,7 @@ def worker_page(request, number):
 def _record_copy(request, case, fmt, data):
     for number in [c["number"] for c in data["cases"]] or [case.number]:
         target = case if number == case.number else case.worker.cases.get(number=number)
-        events.record(
-            target, CaseEvent.Kind.PRIVACY, actor=request.user, action="copy", format=fmt
-        )
+        events.record(target, CaseEvent.Kind.PRIVACY, actor=request.user, action="copy", format=fmt)
     security.record(
         SecurityEvent.Kind.EXPORT,
         request=request,
