@@ -35,9 +35,11 @@ def test_a_coordinator_sets_up_two_factor_and_signs_in_with_a_recovery_code(new_
     # failed resource load, which is the page working as meant.
     page.on(
         "console",
-        lambda m: errors.append(m.text)
-        if m.type == "error" and not m.text.startswith("Failed to load resource")
-        else None,
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
     )
 
     browser_login(page, coordinator.username)
