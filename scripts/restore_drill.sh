@@ -16,6 +16,13 @@ source_db="${tag}_source"
 restored_db="${tag}_restored"
 work=$(mktemp -d)
 
+lap_at=$started
+lap() {  # prints the seconds since the previous lap
+  local now; now=$(date +%s%N)
+  printf '   (%s: %d.%01d s)\n' "$1" $(((now - lap_at) / 1000000000)) $(((now - lap_at) / 100000000 % 10))
+  lap_at=$now
+}
+
 cleanup() {
   psql -q "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS $source_db" -c "DROP DATABASE IF EXISTS $restored_db" >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -34,7 +41,7 @@ psql -q "$PG_URL/postgres" -c "CREATE DATABASE $source_db" -c "CREATE DATABASE $
 export DATABASE_URL="$PG_URL/$source_db" PRIVATE_FILES_ROOT="$work/files-source"
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py seed_demo >/dev/null
-"$PY" manage.py shell -c "
+"$PY" manage.py shell -v 0 -c "
 import io
 from PIL import Image
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -46,9 +53,11 @@ case = Case.objects.filter(state='in_progress').first()
 attachments.save_attachment(case, SimpleUploadedFile('drill.png', buffer.getvalue()), case.created_by)
 "
 "$PY" manage.py backup_manifest > "$work/before.json"
+lap "migrate, demo data, upload, manifest"
 
 echo "== backing up"
 scripts/backup.sh "$work/backup.tar.gpg"
+lap "backup"
 if tar -tf "$work/backup.tar.gpg" >/dev/null 2>&1 || grep -qa "PGDMP" "$work/backup.tar.gpg"; then
   echo "FAILED: the backup is readable without the passphrase" >&2
   exit 1
@@ -58,6 +67,7 @@ echo "== restoring into $restored_db and a new file root"
 export DATABASE_URL="$PG_URL/$restored_db" PRIVATE_FILES_ROOT="$work/files-restored"
 scripts/restore.sh "$work/backup.tar.gpg" "$work/in-archive.json"
 "$PY" manage.py backup_manifest > "$work/after.json"
+lap "restore and manifest"
 
 "$PY" - "$work/before.json" "$work/in-archive.json" "$work/after.json" <<'PY'
 import json, sys
