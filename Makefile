@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 RUN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0
-TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium
+TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils chromium gpg
 
 .PHONY: run test test-fast lint format bench messages system-run system-test venv venv-dev clean
 

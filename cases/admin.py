@@ -42,7 +42,7 @@ from cases.models import (
 )
 from cases.notices.sms import mask_codes, requeue
 from cases.status.lookup import phone_hash, unlock, unlock_hashes
-from cases.validators import normalize_mobile
+from cases.validators import normalize_id_number, normalize_mobile
 
 
 class ReadOnly:
@@ -103,7 +103,15 @@ class WorkerAdmin(admin.ModelAdmin):
     list_display = ["name", "masked_phone", "platform", "arrangement", "created_at"]
     list_filter = ["platform", "arrangement"]
     search_fields = ["name", "phone"]
-    exclude = ["id_number"]
+    exclude = ["id_number", "id_number_hash", "anonymised_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """An ID number typed in the search box is found by its keyed hash (the column
+        is encrypted); anything else searches names and phones."""
+        value = normalize_id_number(search_term)
+        if len(value) == 18:
+            return queryset.with_id_number(value), False
+        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request):
         return False

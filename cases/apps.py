@@ -10,5 +10,5 @@ class CasesConfig(AppConfig):
         # Deliberate imports: the deploy checks register themselves, and each feature
         # declares its case-log event kinds (cases.events) when its module loads; the
         # workflow imports every feature that writes events.
-        from cases import checks, completion, workflow  # noqa: F401
+        from cases import checks, completion, privacy, workflow  # noqa: F401
         from cases.selfhelp import submission  # noqa: F401

@@ -4,6 +4,7 @@ clocks and the worker's SMS, in one transaction."""
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from cases import events
 from cases.claims import join_claims
 from cases.deadlines import bookkeeping
+from cases.encryption import id_number_hashes
 from cases.hashing import keyed_hash, random_digits
 from cases.models import Case, CaseEvent, CaseSequence, ConsentText, Party, Worker
 from cases.notices import notify
@@ -65,8 +67,9 @@ def create_case(
     today=None,
     self_reported: bool = False,
 ) -> tuple[Case, str]:
-    """Create the worker (or reuse the one with this phone and name that already has a
-    case the user can see), the case and its parties in one transaction. Returns the
+    """Create the worker (or reuse the one with this name and phone, or this name and
+    ID number, that already has a case the user can see), the case and its parties in
+    one transaction. Returns the
     case and its access code, which exists in clear only in this return value (the
     receipt shows it once).
 
@@ -85,10 +88,16 @@ def create_case(
     # this: a failure here rolls back the whole intake anyway, and the SAVEPOINT and
     # RELEASE were two of the intake POST's queries.
     with transaction.atomic(savepoint=False):
+        same_person = Q(phone=worker["phone"])
+        if worker.get("id_number"):
+            # The same ID number with the same name is the same person on a new phone;
+            # found through the keyed hash, the column itself being encrypted.
+            same_person |= Q(id_number_hash__in=id_number_hashes(worker["id_number"]))
         worker_obj = (
             Worker.objects.filter(
-                phone=worker["phone"],
+                same_person,
                 name=worker["name"],
+                anonymised_at__isnull=True,
                 cases__in=Case.objects.visible_to(user).values("pk"),
             )
             .order_by("-pk")
@@ -162,6 +171,7 @@ SOURCES = {
     "intake": gettext_lazy("登记新求助时"),
     "admin": gettext_lazy("后台更正"),
     "case_page": gettext_lazy("在案件页补充"),
+    "request": gettext_lazy("劳动者申请更正"),
 }
 
 

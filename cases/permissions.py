@@ -10,7 +10,9 @@ Two kinds of rule live here:
   `permission=` arguments, the document table and the views all call these.
 
 Anything a user may not see is a 404 (PIPL: not even its existence), through
-`get_case_for` and the `*_or_404` guards. Superusers play every role.
+`get_case_for` and the `*_or_404` guards. Superusers play every role. A guard's 404 is
+`accounts.security.Denied`, which the security log records as a permission denial
+(a case number that exists nowhere is an ordinary 404: a typo, not a denial).
 
 Archived cases (closed, withdrawn) are read-only: `ensure_editable` is what every
 domain write calls first, so a page loaded before the case was archived, the admin,
@@ -19,9 +21,9 @@ a task or a script all get the same refusal.
 
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from accounts.security import Denied
 from stations.models import Access
 from stations.regions import scope_q
 
@@ -134,6 +136,13 @@ def may_work(case, user) -> bool:
     return bool(roles_on(case, user))
 
 
+def may_answer_worker(case, user) -> bool:
+    """A worker's request about their personal data (PIPL 44–47): a copy, a correction.
+    The union's own people on the case answer it (the station, its coordinators); the
+    lawyer works the claim, not the union's records."""
+    return bool(roles_on(case, user) & Role.STAFF)
+
+
 def may_edit_deadlines(case, user) -> bool:
     """Milestones and deadline changes; volunteers only see them."""
     return may_resolve(case, user) and not case.is_archived
@@ -169,27 +178,32 @@ def get_case_for(user, number: str):
     from cases.models import Case  # models import this module for their permission= arguments
 
     queryset = Case.objects.visible_to(user).select_related("worker", "station", "lawyer")
-    return get_object_or_404(queryset, number=number)
+    case = queryset.filter(number=number).first()
+    if case is not None:
+        return case
+    if Case.objects.filter(number=number).exists():
+        raise Denied(case=number, check="visible_cases")
+    raise Http404
 
 
 def case_or_404(user, number: str, predicate):
     """The case, if the user may see it and `predicate(case, user)` holds; else 404."""
     case = get_case_for(user, number)
     if not predicate(case, user):
-        raise Http404
+        raise Denied(case=number, check=predicate.__name__)
     return case
 
 
 def require(check, user) -> None:
     """404 unless `check(user)`: staff pages are invisible to other roles."""
     if not check(user):
-        raise Http404
+        raise Denied(check=check.__name__)
 
 
 def lawyer_or_404(user):
     lawyer = lawyer_of(user)
     if lawyer is None:
-        raise Http404
+        raise Denied(check="lawyer_of")
     return lawyer
 
 

@@ -13,10 +13,12 @@ import datetime
 
 from django.core.management import call_command
 
+from accounts import security
 from cases import workflow
 from cases.deadlines import bookkeeping, reminders
 from cases.documents import generate
 from cases.notices import sms
+from cases.privacy import retention
 from cases.selfhelp import phone as selfhelp_phone
 from cases.selfhelp import posters
 from cases.statistics import exports, rollup
@@ -96,6 +98,16 @@ def clear_expired_sessions() -> None:
     call_command("clearsessions")
 
 
+def apply_retention() -> dict:
+    """Anonymise archived cases past CASE_RETENTION_DAYS (`manage.py retention` is the dry run)."""
+    return retention.apply()
+
+
+def purge_security_log() -> int:
+    """Delete security-log rows older than SECURITY_LOG_RETENTION_DAYS (at least 180)."""
+    return security.purge()
+
+
 # Schedule fields for each recurring job. "at" (local time, settings.TIME_ZONE) is not a
 # Schedule field: setup_schedules turns it into the first next_run, and django-q2 keeps
 # the time of day from then on (DAILY adds one day to next_run; catch_up is off, so a
@@ -144,5 +156,18 @@ SCHEDULES: list[dict] = [
         "name": "yizhan:clear_expired_sessions",
         "func": "cases.tasks.clear_expired_sessions",
         "schedule_type": "H",
+    },
+    {
+        # At night, when nobody is working the cases it touches.
+        "name": "yizhan:retention",
+        "func": "cases.tasks.apply_retention",
+        "schedule_type": "D",
+        "at": "03:00",
+    },
+    {
+        "name": "yizhan:purge_security_log",
+        "func": "cases.tasks.purge_security_log",
+        "schedule_type": "D",
+        "at": "03:30",
     },
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("cases.documents.urls")),
     path("", include("cases.notices.urls")),
     path("", include("cases.selfhelp.staff_urls")),
+    path("", include("cases.privacy.urls")),
     path("<str:number>/receipt/", views.receipt, name="receipt"),
     path("<str:number>/do/<str:transition>/", views.do_transition, name="transition"),
     path("<str:number>/notes/", views.add_note, name="add_note"),
@@ -29,7 +30,7 @@ urlpatterns = [
         name="download_attachment",
     ),
     path("<str:number>/reveal/", views.reveal, name="reveal"),
-    path("<str:number>/worker/", views.update_worker_details, name="update_worker"),
+    path("<str:number>/worker-details/", views.update_worker_details, name="update_worker"),
     path("<str:number>/parties/", views.add_party, name="add_party"),
     path("<str:number>/", views.detail, name="detail"),
 ]

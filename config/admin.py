@@ -12,7 +12,20 @@ from django.contrib.admin.apps import AdminConfig
 
 class BackOffice(AdminSite):
     def has_permission(self, request):
-        return super().has_permission(request) and request.user.is_superuser
+        allowed = super().has_permission(request) and request.user.is_superuser
+        if not allowed and request.user.is_authenticated and request.user.is_staff:
+            # Late: this module is imported while the app registry loads (default_site).
+            from accounts import security
+
+            # A staff account reaching for the back office it may not use (is_staff
+            # alone no longer opens it): sent to the admin login, and logged.
+            security.record(
+                security.SecurityEvent.Kind.PERMISSION_DENIED,
+                request=request,
+                where="admin",
+                path=request.path[:200],
+            )
+        return allowed
 
 
 class BackOfficeConfig(AdminConfig):

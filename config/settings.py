@@ -6,6 +6,8 @@ table, files on local disk. Production sets DJANGO_DEBUG=0, SECRET_KEY, ALLOWED_
 DATABASE_URL and usually REDIS_URL; see docs/deployment.md.
 """
 
+import base64
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -98,7 +100,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_q",
     "phonenumber_field",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "stations",
+    "accounts",
     "lawyers",
     "cases",
 ]
@@ -115,8 +122,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
+    "accounts.middleware.DenialLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns axes' lockout flag into the lockout page (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -180,15 +191,21 @@ elif env_bool("DB_PREPARED_STATEMENTS", default=True):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's validators with Chinese-first messages, plus letters-and-digits (accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.LettersAndDigitsValidator"},
 ]
 
-# ModelBackend that loads the lawyer profile, nav roles and unread count with the user.
-AUTHENTICATION_BACKENDS = ["cases.auth.RequestUserBackend"]
+# First the login lockout (refuses a locked-out login before the password is checked),
+# then the ModelBackend that loads the lawyer profile, nav roles and unread count with the user.
+AUTHENTICATION_BACKENDS = ["accounts.lockout.LoginLockoutBackend", "cases.auth.RequestUserBackend"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -340,6 +357,77 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Staff accounts: login lockout, two-factor sign-in, sessions, security log ----------------
+# (accounts/; what each does and why: docs/deployment.md, "员工账户与安全日志")
+# Failed logins of one username from one address before that pair is locked, and for how long.
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# Failed logins from one address, whatever the usernames, within the window (password spraying).
+LOGIN_IP_CEILING = env_int("LOGIN_IP_CEILING", 50)
+LOGIN_IP_WINDOW_MINUTES = env_int("LOGIN_IP_WINDOW_MINUTES", 60)
+AXES_FAILURE_LIMIT = LOGIN_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# An attempt while locked does not extend the lock: "try again in 15 minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The security log (accounts.SecurityEvent) records logins; axes keeps only the counts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Two-factor sign-in: required for coordinators, union admins and Django staff. On by
+# default in production; off in the demo (DEBUG) so the demo accounts sign in with a
+# password alone. STAFF_2FA_REQUIRED=1 turns it on anywhere.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", env_str("SITE_NAME", "驿站法援"))
+OTP_RECOVERY_CODES = 10
+
+# Staff sessions end after this long without a request, and this long after login at most.
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 12)
+
+# Days the security log is kept; at least 180 (网络安全法 art. 21(3): six months).
+SECURITY_LOG_RETENTION_DAYS = env_int("SECURITY_LOG_RETENTION_DAYS", 365)
+
+
+# Personal information (PIPL) -------------------------------------------------------------
+# The worker's ID number is encrypted at rest (cases/encryption.py) with a Fernet key from
+# the environment; rotation: the new key here, the old ones in FIELD_ENCRYPTION_OLD_KEYS,
+# then `manage.py rotate_field_key`. In development a key is generated on first run into
+# var/field_encryption_key (ignored by git); production refuses to start without one.
+def _local_key(path: Path) -> str:
+    """A random Fernet key kept in an ignored local file, created once (development only)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        spare = path.with_name(f".{path.name}.{os.getpid()}")
+        spare.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        spare.chmod(0o600)
+        try:
+            os.link(spare, path)  # atomic: a second process starting at once keeps the first key
+        except FileExistsError:
+            pass
+        finally:
+            spare.unlink()
+    return path.read_text().strip()
+
+
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG is off: set FIELD_ENCRYPTION_KEY (a Fernet key; see docs/deployment.md)."
+        )
+    FIELD_ENCRYPTION_KEY = _local_key(BASE_DIR / "var" / "field_encryption_key")
+FIELD_ENCRYPTION_OLD_KEYS = env_list("FIELD_ENCRYPTION_OLD_KEYS")
+
+# Closed and withdrawn cases are anonymised this many days after they were archived
+# (cases/privacy/retention.py; README "保存期限" gives the reason for three years). 0: never.
+CASE_RETENTION_DAYS = env_int("CASE_RETENTION_DAYS", 3 * 365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -350,5 +438,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "ERROR"},
         "django.db.backends": {"level": "INFO"},
+        # axes logs every login at INFO, with masked names; the security log has them.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -39,6 +39,15 @@ def sms_gateway(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def staff_session_limits_off(settings):
+    """Many tests sign a client in at today's time and then travel to a fixed date; the
+    idle timeout and the absolute maximum would end those sessions. They are tested in
+    tests/test_staff_sessions.py, which sets them again."""
+    settings.STAFF_IDLE_MINUTES = 100 * 365 * 24 * 60
+    settings.STAFF_SESSION_MAX_HOURS = 100 * 365 * 24
+
+
+@pytest.fixture(autouse=True)
 def site_language(settings):
     """Each test starts in the site's language: a request in English must not leak the
     active translation into the next test run by the same worker thread."""

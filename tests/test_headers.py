@@ -65,7 +65,9 @@ def test_the_calendar_page_has_no_inline_handlers(client, world):
 def test_every_response_has_a_permissions_policy(client, world):
     for response in (client.get(reverse("status:start")), client.get(reverse("login"))):
         policy = response["Permissions-Policy"]
-        assert "camera=()" in policy and "geolocation=(self)" in policy and "microphone=()" in policy
+        assert (
+            "camera=()" in policy and "geolocation=(self)" in policy and "microphone=()" in policy
+        )
 
 
 @pytest.mark.django_db

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import security
+from accounts.models import SecurityEvent
 from cases.documents import generate as documents
 from cases.documents.rules import RULES, may_read
 from cases.intake import recent_access_code
@@ -149,6 +151,9 @@ def closing_reports_zip(request, pk):
     documents.write_zip(docs, archive)
     for document in docs:
         documents.record_download(document, request.user)
+    security.record(
+        SecurityEvent.Kind.EXPORT, request=request, what="closing_reports_zip", count=len(docs)
+    )
     archive.seek(0)
     response = FileResponse(
         archive,

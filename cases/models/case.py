@@ -242,6 +242,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     lawyer_accepted_at = models.DateTimeField(_("律师接案时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    # Set when the personal data was removed (retention or the worker's request); the
+    # counts, claims, region, dates, outcome and amounts stay (cases/privacy/anonymise.py).
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -522,6 +525,7 @@ class CaseEvent(models.Model):
         WORKER = "worker", _("劳动者信息变更")
         PARTY = "party", _("对方当事人")
         SELF_HELP = "self_help", _("自助求助")
+        PRIVACY = "privacy", _("个人信息权利")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -5,7 +5,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from cases.encryption import EncryptedTextField, IdNumberHashField, id_number_hashes
 from cases.validators import mask_id_number, mask_phone, normalize_id_number, validate_id_number
+
+
+class WorkerQuerySet(models.QuerySet):
+    def with_id_number(self, value: str):
+        """Workers with this ID number, found by its keyed hash (the column is encrypted)."""
+        hashes = id_number_hashes(value)
+        return self.filter(id_number_hash__in=hashes) if hashes else self.none()
 
 
 class Worker(models.Model):
@@ -28,9 +36,11 @@ class Worker(models.Model):
 
     name = models.CharField(_("姓名"), max_length=50)
     phone = PhoneNumberField(_("手机号"), region="CN", db_index=True)
-    id_number = models.CharField(
+    # Encrypted at rest (PIPL art. 51); matched through its keyed hash (cases/encryption.py).
+    id_number = EncryptedTextField(
         _("身份证号"), max_length=18, blank=True, validators=[validate_id_number]
     )
+    id_number_hash = IdNumberHashField(source="id_number", db_index=True, db_default="")
     platform = models.CharField(
         _("平台"), max_length=20, choices=Platform.choices, default=Platform.OTHER
     )
@@ -38,6 +48,10 @@ class Worker(models.Model):
         _("用工方式"), max_length=20, choices=Arrangement.choices, default=Arrangement.UNKNOWN
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the worker's personal data was removed (retention or their request).
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
+
+    objects = WorkerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("劳动者")
@@ -45,6 +59,14 @@ class Worker(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.masked_phone}"
+
+    def save(self, *args, **kwargs):
+        # The hash must follow the number on a partial save too (update_worker saves
+        # only the fields that changed).
+        fields = kwargs.get("update_fields")
+        if fields is not None and "id_number" in fields:
+            kwargs["update_fields"] = {*fields, "id_number_hash"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         self.id_number = normalize_id_number(self.id_number)

@@ -1,6 +1,6 @@
 from django import template
 
-from cases import events, workflow
+from cases import events, permissions, workflow
 from cases.models import Case
 
 register = template.Library()
@@ -43,3 +43,9 @@ def event_text(event):
 @register.filter
 def state_label(state):
     return dict(Case.State.choices).get(state, state)
+
+
+@register.filter
+def answers_worker(case, user):
+    """Whether `user` answers the worker's requests about their data on this case."""
+    return permissions.may_answer_worker(case, user)
