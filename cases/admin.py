@@ -3,6 +3,7 @@ domain functions that check and audit it: cases, milestones, deadlines, document
 the log are read-only; a worker's details are corrected through cases.intake.update_worker,
 which records the change on each of their cases."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -14,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from cases.deadlines import bookkeeping
 from cases.intake import update_worker
 from cases.models import (
+    ArbitrationCommission,
     Assignment,
     Attachment,
+    Calculation,
     Case,
     CaseEvent,
     ConsentText,
@@ -26,10 +29,13 @@ from cases.models import (
     ExportLog,
     HolidayOverride,
     HolidayYear,
+    LocalField,
     Milestone,
     Notification,
+    Particulars,
     Party,
     PosterBatch,
+    RegionalFigure,
     Reminder,
     Respondent,
     SelfHelpRequest,
@@ -270,6 +276,54 @@ class HolidayYearAdmin(admin.ModelAdmin):
         years = list(queryset.values_list("year", flat=True))
         super().delete_queryset(request, queryset)
         bookkeeping.schedule_changed(years=years)
+
+
+@admin.register(ArbitrationCommission)
+class ArbitrationCommissionAdmin(admin.ModelAdmin):
+    """The commissions forms are addressed to, under their official names."""
+
+    list_display = ["region_prefix", "name", "phone", "source"]
+    search_fields = ["region_prefix", "name"]
+
+
+class LocalFieldForm(forms.ModelForm):
+    class Meta:
+        model = LocalField
+        fields = ["region_prefix", "document_kind", "key", "label", "help_text", "order", "source"]
+        widgets = {"document_kind": forms.Select(choices=Document.Kind.choices)}
+
+
+@admin.register(LocalField)
+class LocalFieldAdmin(admin.ModelAdmin):
+    """Fields a local body's form asks for (the 职业伤害确认 pilot's local rules)."""
+
+    form = LocalFieldForm
+    list_display = ["region_prefix", "document_kind", "label", "order", "source"]
+    list_filter = ["document_kind"]
+
+
+@admin.register(RegionalFigure)
+class RegionalFigureAdmin(admin.ModelAdmin):
+    """Published figures the calculator prefills (average wages, incomes, minimum
+    wages), each with its source; a row without a bulletin says 示例数据."""
+
+    list_display = ["region_prefix", "year", "figure", "value", "source", "published_on"]
+    list_filter = ["figure", "year"]
+    search_fields = ["region_prefix", "source"]
+
+
+@admin.register(Particulars)
+class ParticularsAdmin(ReadOnlyAdmin):
+    """Case data: entered and audited on the case's 文书信息 page."""
+
+    list_display = ["case", "legalaid_centre", "injury_decision", "updated_at"]
+    search_fields = ["case__number"]
+
+
+@admin.register(Calculation)
+class CalculationAdmin(ReadOnlyAdmin):
+    list_display = ["case", "version", "kind", "total", "created_by", "created_at", "used_at"]
+    search_fields = ["case__number"]
 
 
 @admin.register(Document)

@@ -107,16 +107,19 @@ def _download_text(event) -> str:
     data = event.data
     if "attachment" in data:
         return _("下载附件：%(name)s") % {"name": data["name"]}
-    return _("下载%(kind)s第 %(version)s 版") % {
+    text = _("下载%(kind)s第 %(version)s 版") % {
         "kind": dict(Document.Kind.choices).get(data["kind"], data["kind"]),
         "version": data["version"],
     }
+    if data.get("format") == "docx":
+        text += _("（Word）")
+    return text
 
 
 declare(CaseEvent.Kind.NOTE)
 declare(CaseEvent.Kind.SENSITIVE_VIEW, data=("fields",), describe=_sensitive_text)
 declare(
     CaseEvent.Kind.DOWNLOAD,
-    data=("document", "kind", "version", "attachment", "name"),
+    data=("document", "kind", "version", "attachment", "name", "format"),
     describe=_download_text,
 )

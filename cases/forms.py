@@ -20,7 +20,13 @@ from cases import attachments, claims, evidence
 from cases.intake import create_case
 from cases.models import Case, Deadline, Party, Worker
 from cases.models.case import HARDSHIP_NOT_MET_REFUSAL, eligibility_refusal
-from cases.validators import normalize_id_number, normalize_mobile, validate_id_number
+from cases.validators import (
+    normalize_credit_code,
+    normalize_id_number,
+    normalize_mobile,
+    validate_credit_code,
+    validate_id_number,
+)
 from lawyers.models import ClaimType
 from stations.models import Access, Station
 
@@ -236,13 +242,53 @@ def intake_stations(user):
 
 class PartyForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=Party.Kind.choices)
-    name = forms.CharField(label=_("名称/姓名"), max_length=100)
-    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
-    contact = forms.CharField(label=_("联系方式/地址"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("名称/姓名"),
+        max_length=100,
+        help_text=_("营业执照上的全称，或自然人的姓名"),
+        error_messages={"required": _("请填写对方的名称或姓名。")},
+    )
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
+    address = forms.CharField(label=_("住所"), max_length=200, required=False)
+    mailing_address = forms.CharField(label=_("通讯地址"), max_length=200, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    representative = forms.CharField(
+        label=_("法定代表人/主要负责人"), max_length=50, required=False
+    )
+    representative_title = forms.CharField(label=_("职务"), max_length=50, required=False)
+    contact = forms.CharField(
+        label=_("其他信息"),
+        max_length=200,
+        required=False,
+        help_text=_("例如车牌号、保单号"),
+    )
+
+    TYPED = (
+        "name",
+        "credit_code",
+        "address",
+        "mailing_address",
+        "phone",
+        "representative",
+        "representative_title",
+        "contact",
+    )
 
     def has_changed(self):
         # An extra row counts as filled only when something beyond the kind is typed.
-        return any(self[f].value() for f in ("name", "credit_code", "contact"))
+        return any(self[f].value() for f in self.TYPED)
+
+    def clean_credit_code(self):
+        value = normalize_credit_code(self.cleaned_data["credit_code"])
+        validate_credit_code(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        for name in self.TYPED:
+            if isinstance(data.get(name), str):
+                data[name] = data[name].strip()
+        return data
 
 
 class WorkerDetailsForm(forms.Form):

@@ -172,6 +172,7 @@ SOURCES = {
     "admin": gettext_lazy("后台更正"),
     "case_page": gettext_lazy("在案件页补充"),
     "request": gettext_lazy("劳动者申请更正"),
+    "case": gettext_lazy("律师在案件页面补充"),
 }
 
 

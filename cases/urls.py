@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("cases.notices.urls")),
     path("", include("cases.selfhelp.staff_urls")),
     path("", include("cases.privacy.urls")),
+    path("", include("cases.calculations.urls")),
     path("<str:number>/receipt/", views.receipt, name="receipt"),
     path("<str:number>/do/<str:transition>/", views.do_transition, name="transition"),
     path("<str:number>/notes/", views.add_note, name="add_note"),

@@ -33,7 +33,10 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
 from cases import events, forms
+from cases.calculations import record as _calculations  # noqa: F401 - declares its log kind
 from cases.deadlines import bookkeeping
+from cases.documents import generate as documents
+from cases.documents import particulars as _particulars  # noqa: F401 - declares its log kind
 from cases.models import Case, CaseEvent, Deadline
 from cases.models.case import eligibility_refusal
 from cases.notices import notify
@@ -162,7 +165,9 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "reopen": Transition(gettext_lazy("重新办理"), form=forms.ReopenForm),
     "close": Transition(
-        gettext_lazy("归档"), form=forms.CloseForm, effects=(bookkeeping.settle_all,)
+        gettext_lazy("归档"),
+        form=forms.CloseForm,
+        effects=(bookkeeping.settle_all, documents.generate_on_archive),
     ),
     "withdraw": Transition(
         gettext_lazy("撤回"),

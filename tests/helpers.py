@@ -142,7 +142,14 @@ def advance(case, state, lawyer=None):
     if state == Case.State.WITHDRAWN:
         apply_transition(case, "withdraw", admin, reason="劳动者本人要求撤回")
         return
-    apply_transition(case, "accept_for_aid", admin, eligibility=Case.Eligibility.EXEMPT_42_3)
+    from cases.claims import exempt_42_3
+
+    eligibility = (
+        Case.Eligibility.EXEMPT_42_3
+        if exempt_42_3(case.claim_list)
+        else Case.Eligibility.HARDSHIP_MET
+    )
+    apply_transition(case, "accept_for_aid", admin, eligibility=eligibility)
     if state == Case.State.ACCEPTED:
         return
     lawyer = lawyer or make_lawyer(regions=[case.region_code])

@@ -81,8 +81,9 @@ def documents_row(page, label: str):
 
 def generate_document(page, label: str) -> None:
     row = documents_row(page, label)
-    with page.expect_navigation():
-        row.get_by_role("button", name=re.compile("^(生成|重新生成)$")).click()
+    # A PDF and its Word copy: allow for a busy machine.
+    with page.expect_navigation(timeout=60_000):
+        row.get_by_role("button", name=re.compile("^(生成|重新生成)$")).click(timeout=60_000)
 
 
 def latest_sms(phone: str, template: str) -> str:

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from cases.models import Case, SmsMessage
+from cases.models import Case
 from tests.a11y import assert_accessible
 from tests.conftest import PHONE
-from tests.helpers import browser_login, make_case, make_world
+from tests.helpers import browser_login, delivered_sms, make_case, make_world
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def test_the_lawyer_and_the_worker_both_read_the_day_to_act_by(new_page):
     worker.fill("#id_phone", NUMBER)
     worker.click("button[type=submit]")
     worker.wait_for_url("**/status/verify/")
-    body = SmsMessage.objects.filter(phone=NUMBER, template="status_code").latest("pk").body
+    body = delivered_sms(NUMBER, "status_code")  # the stored copy masks the code
     worker.fill("#id_code", re.search(r"\d{6}", body).group())
     worker.click("button.primary")
     worker.wait_for_url("**/status/cases/")

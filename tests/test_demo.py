@@ -173,5 +173,8 @@ def test_a_newcomer_sees_the_demo_lived_in_in_the_browser(new_page, request):
     assert "我方须办理" in row.inner_text()
     assert "已逾期" not in row.inner_text()
     assert "已处理的期限" in lawyer.locator("#deadlines-panel").inner_text()  # and some met
-    assert "v1" in documents_row(lawyer, "工伤认定申请表").inner_text()
+    # After the 不予认定 decision the case needs a reconsideration, not a second
+    # injury application (issue 21): the page says why the latter is not offered.
+    assert "v1" in documents_row(lawyer, "行政复议申请书").inner_text()
+    assert "已收到工伤认定决定" in documents_row(lawyer, "工伤认定申请表").inner_text()
     steps.shot(lawyer, "lawyer-case")

@@ -71,14 +71,14 @@ def test_arbitration_application_lists_parties_claims_and_amounts(world):
     case = lawyer_case(
         world,
         worker={"name": "赵铁柱", "id_number": "11010519900307123X"},
-        claims=[ClaimType.WAGE, ClaimType.INJURY],
+        claims=[ClaimType.WAGE],
         amount_claimed=Decimal("38650.50"),
         parties=[{"kind": Party.Kind.EMPLOYER, "name": "北京某某配送服务有限公司"}],
     )
     text = squash(pdf_text(documents.render_pdf(case, Kind.ARBITRATION_APPLICATION)))
     assert "劳动人事争议仲裁申请书" in text
     assert "赵铁柱" in text and "北京某某配送服务有限公司" in text
-    assert "拖欠的劳动报酬" in text and "工伤保险待遇" in text
+    assert "拖欠的劳动报酬" in text
     assert "38,650.50" in text or "38650.50" in text
     assert "叁万捌仟陆佰伍拾元伍角" in text
     assert "男" in text  # sex read from the 身份证号
@@ -101,11 +101,13 @@ def test_cjk_fonts_are_embedded_as_subsets(world):
 
 
 def test_long_facts_flow_onto_a_second_page_with_footer_and_case_number_on_every_page(world):
+    # An internal paper: the closing report keeps the case number on every page (forms
+    # filed with a public body carry none, tests/test_document_forms.py).
     facts = "".join(
         f"第{i}段：送餐途中被出租车撞倒，站长拒绝支付医疗费和工资。" for i in range(1, 80)
     )
-    case = lawyer_case(world, facts=facts + "事实经过到此结束。")
-    pdf = documents.render_pdf(case, Kind.ARBITRATION_APPLICATION)
+    case = lawyer_case(world, facts=facts + "事实经过到此结束。", state=Case.State.RESOLVED)
+    pdf = documents.render_pdf(case, Kind.CLOSING_REPORT)
     pages = page_count(pdf)
     assert pages >= 2
     for n in range(1, pages + 1):
@@ -222,7 +224,7 @@ def test_legal_aid_application_leaves_the_exemption_box_empty_for_a_tort_claim(w
 def test_closing_report_has_timeline_outcome_and_amount_recovered(world):
     case = lawyer_case(world, state=Case.State.RESOLVED)
     text = squash(pdf_text(documents.render_pdf(case, Kind.CLOSING_REPORT)))
-    assert "调解/和解" in text
+    assert "自行和解（和解协议）" in text
     assert "12,000.00元" in text or "12000.00元" in text
     assert "壹万贰仟元整" in text
     assert "律师办理中→已办结" in text
@@ -388,10 +390,10 @@ def test_no_arbitration_application_or_power_of_attorney_before_a_lawyer_is_assi
 
 def test_the_assigned_lawyer_gets_the_legal_papers_but_not_the_receipt(world):
     case = lawyer_case(world)
+    # An injury claim before the 工伤认定 with no employer named: no arbitration yet.
     assert document_rules.available_kinds(case, world.beijing.lawyer.user) == [
         Kind.LEGALAID_APPLICATION,
         Kind.INJURY_APPLICATION,
-        Kind.ARBITRATION_APPLICATION,
         Kind.POWER_OF_ATTORNEY,
     ]
 

@@ -10,7 +10,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases import attachments, events
-from cases.models import Attachment, Case, CaseEvent, Document, Party, SmsMessage, Worker
+from cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Document,
+    Particulars,
+    Party,
+    SmsMessage,
+    Worker,
+)
 from cases.privacy import retention
 from cases.tasks import SCHEDULES, apply_retention
 from tests.helpers import advance, make_case, png_upload
@@ -43,14 +52,25 @@ def closed(world):
     with time_machine.travel(CLOSED_ON - datetime.timedelta(days=30), tick=False):
         case = make_case(
             world.beijing.station,
-            worker={"name": "马建军", "phone": "13912345678", "id_number": "11010519491231002X"},
+            worker={
+                "name": "马建军",
+                "phone": "13912345678",
+                "id_number": "11010519491231002X",
+                "domicile": "北京市朝阳区某小区 3 号楼",
+            },
             parties=[
-                {"kind": "other_driver", "name": "出租车司机张某", "contact": "13700000000"},
+                {
+                    "kind": "other_driver",
+                    "name": "出租车司机张某",
+                    "contact": "13700000000",
+                    "address": "北京市东城区某胡同",
+                },
                 {"kind": "platform", "name": "某外卖平台", "credit_code": "91110000MA01ABCD1X"},
             ],
         )
         attachments.save_attachment(case, png_upload("事故照片.png"), world.beijing.volunteer)
         events.record(case, CaseEvent.Kind.NOTE, actor=world.beijing.volunteer, note="马某家住朝阳")
+        Particulars.objects.create(case=case, injured_parts="右足骨折", accident_place="望京西路")
     with time_machine.travel(CLOSED_ON, tick=False):
         advance(case, Case.State.CLOSED)
     case.refresh_from_db()
@@ -82,7 +102,8 @@ def test_the_dry_run_reports_and_changes_nothing(closed, capsys, private_files):
         report = retention.report()
         call_command("retention")
     assert report["cases"] == [closed.number]
-    assert (report["workers"], report["attachments"], report["documents"]) == (1, 1, 1)
+    # Two closing reports: the one closing needed, and the final one archiving stored.
+    assert (report["workers"], report["attachments"], report["documents"]) == (1, 1, 2)
     assert report["bytes"] > 0 and report["retention_days"] == 3 * 365
     out = capsys.readouterr().out
     assert "Would anonymise (dry run; --apply to do it): 1 case(s)" in out and closed.number in out
@@ -113,6 +134,8 @@ def test_the_run_removes_personal_data_and_files_and_keeps_the_statistics(
         "",
     )
     assert worker.platform == "other" and worker.anonymised_at is not None
+    assert worker.domicile == "" and worker.birth_date is None
+    assert not Particulars.objects.filter(case=case).exists()
     parties = {p.kind: (p.name, p.contact, p.credit_code) for p in case.parties.all()}
     assert parties["other_driver"] == ("", "", "")
     assert parties["platform"] == ("某外卖平台", "", "91110000MA01ABCD1X")

@@ -61,6 +61,12 @@ def test_the_json_copy_holds_everything_about_the_worker(client, world, case):
         "id_number": ID,
         "platform": "其他",
         "arrangement": "不清楚",
+        "birth_date": None,  # not entered (documents fall back to the ID number)
+        "ethnicity": "",
+        "occupation": "",
+        "domicile": "",
+        "mailing_address": "",
+        "postcode": "",
         "registered_at": data["worker"]["registered_at"],
     }
     (copied,) = data["cases"]

@@ -608,6 +608,12 @@ FULFILLED_BY = {
     "injury_supplemented": ("injury.acceptance",),
     "injury_accepted": ("injury.acceptance",),
     "injury_decided": ("injury.decision", "injury.decision_simple"),
+    "lawsuit_filed": (
+        "civil.tort_limitation",
+        "civil.preservation_suit",
+        "labor.suit_after_award",
+        "labor.suit_after_set_aside",
+    ),
     "appraisal_concluded": ("injury.appraisal_conclusion",),
     "reappraisal_applied": ("injury.reappraisal_request",),
     "reappraisal_concluded": ("injury.reappraisal_conclusion",),

@@ -30,18 +30,22 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
+from docx import Document as DocxDocument
 
 from cases import events
+from cases.attachments import PDF, sniff
+from cases.documents.docx import html_to_docx
 from cases.documents.fill import build_context
-from cases.documents.rules import RULES, Rule, kind_allowed
+from cases.documents.rules import RULES, Rule, kind_allowed, may_read
 from cases.models import Case, CaseEvent, Document, DocumentBatch
 from cases.permissions import CaseArchived, coordinated_cases, ensure_editable, is_coordinator
 
@@ -162,11 +166,13 @@ def html_to_pdf(html: str) -> bytes:
 # Context: what each form is filled with
 
 
-def render_html(case: Case, kind: str, **context) -> str:
+def render_html(case: Case, kind: str, *, base_url: str = "", **context) -> str:
+    """`base_url` is the site's address as the request reached it, used where
+    settings.PUBLIC_URL is empty (the receipt's status page link)."""
     # Forms go to Chinese agencies and courts: always rendered in Simplified Chinese,
     # whatever language the person generating them reads the site in.
     with translation.override("zh-hans"):
-        full = build_context(case, kind)
+        full = build_context(case, kind, base_url=base_url)
         full.update(context)
         return render_to_string(RULES[kind].template, full)
 
@@ -178,11 +184,30 @@ def render_pdf(case: Case, kind: str, **context) -> bytes:
     return html_to_pdf(render_html(case, kind, **context))
 
 
+def docx_header(case: Case, kind: str) -> str:
+    """An internal paper names its case in the header; a filed form carries none."""
+    if RULES[kind].filed:
+        return ""
+    return f"{Kind(kind).label}　案件编号：{case.number}"
+
+
+def render_both(case: Case, kind: str, **context) -> tuple[bytes, bytes]:
+    """The PDF and the DOCX of one rendering: the same HTML, so the same content."""
+    if kind not in RULES:
+        raise DocumentRefused(_("未知的文书类型。"))
+    html = render_html(case, kind, **context)
+    with translation.override("zh-hans"):
+        header = docx_header(case, kind)
+    return html_to_pdf(html), html_to_docx(html, header=header)
+
+
 # ---------------------------------------------------------------------------
 # Generating and storing
 
 
-def generate(case: Case, kind: str, user, *, access_code: str | None = None) -> Document:
+def generate(
+    case: Case, kind: str, user, *, access_code: str | None = None, base_url: str = ""
+) -> Document:
     """Render `kind`, store it as the next version, and record a DOCUMENT event.
 
     The clear access code is never persisted (it exists only as a hash on the case).
@@ -198,15 +223,33 @@ def generate(case: Case, kind: str, user, *, access_code: str | None = None) -> 
     if not kind_allowed(case, kind, user):
         raise DocumentRefused(_("当前状态下您不能生成这份文书。"))
     rule = RULES[kind]
-    pdf = render_pdf(case, kind)
-    document = _store(case, kind, user, pdf, rule)
+    pdf, docx = render_both(case, kind, base_url=base_url)
+    document = _store(case, kind, user, pdf, rule, docx)
     document.printable = None
     if kind == Document.Kind.RECEIPT and access_code:
-        document.printable = render_pdf(case, kind, access_code=access_code)
+        document.printable = render_pdf(case, kind, access_code=access_code, base_url=base_url)
     return document
 
 
-def _store(case, kind, user, pdf: bytes, rule: Rule) -> Document:
+def generate_on_archive(step) -> None:
+    """The `close` transition's effect: the final closing report, stored by the system
+    once archiving has settled the deadlines, so the archived report shows what
+    archiving did (waived, missed) and what the worker must still do.
+
+    Runs inside the transition's transaction, after `bookkeeping.settle_all`; the case
+    is already archived, which is why this, and only this, bypasses the rule table.
+    Without a CJK font the report cannot be rendered: archiving goes on (closing
+    needed an earlier report) and the error is logged."""
+    case = step.case
+    try:
+        pdf, docx = render_both(case, Kind.CLOSING_REPORT)
+    except FontMissing:
+        logger.exception("final closing report of %s not rendered", case.number)
+        return
+    _store(case, Kind.CLOSING_REPORT, None, pdf, RULES[Kind.CLOSING_REPORT], docx)
+
+
+def _store(case, kind, user, pdf: bytes, rule: Rule, docx: bytes | None = None) -> Document:
     with transaction.atomic():
         # Lock the case row: concurrent generations queue here and each sees the
         # version the previous one wrote (SQLite's IMMEDIATE transactions do the same).
@@ -223,6 +266,10 @@ def _store(case, kind, user, pdf: bytes, rule: Rule) -> Document:
             generated_by=user if user is not None and user.is_authenticated else None,
         )
         document.file.save(f"{kind}-v{document.version}.pdf", ContentFile(pdf), save=False)
+        if docx is not None:
+            document.docx_sha256 = hashlib.sha256(docx).hexdigest()
+            document.docx_size = len(docx)
+            document.docx.save(f"{kind}-v{document.version}.docx", ContentFile(docx), save=False)
         try:
             document.save()
             events.record(
@@ -236,11 +283,13 @@ def _store(case, kind, user, pdf: bytes, rule: Rule) -> Document:
             )
         except Exception:
             document.file.delete(save=False)
+            if document.docx:
+                document.docx.delete(save=False)
             raise
     return document
 
 
-def record_download(document: Document, user) -> None:
+def record_download(document: Document, user, fmt: str = "pdf") -> None:
     events.record(
         document.case,
         CaseEvent.Kind.DOWNLOAD,
@@ -248,11 +297,101 @@ def record_download(document: Document, user) -> None:
         document=document.pk,
         kind=document.kind,
         version=document.version,
+        format=fmt,
     )
 
 
-def download_name(document: Document) -> str:
-    return f"{document.case.number}-{document.get_kind_display()}-v{document.version}.pdf"
+def download_name(document: Document, extension: str | None = None) -> str:
+    extension = extension or document.extension
+    return f"{document.case.number}-{document.get_kind_display()}-v{document.version}.{extension}"
+
+
+# ---------------------------------------------------------------------------
+# The final version: edited or signed, uploaded by the lawyer
+
+
+FINAL_TYPES = {PDF: Document.PDF, "docx": Document.DOCX}
+
+
+def validate_final(upload) -> str:
+    """The content type of an uploaded final version (PDF or DOCX, by content), or a
+    ValidationError for the field. The size limit is the attachments'."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    name = getattr(upload, "name", "") or _("文件")
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s”是空文件。") % {"name": name})
+    if upload.size > limit:
+        raise ValidationError(
+            _("“%(name)s”太大，不能超过 %(limit)s。")
+            % {"name": name, "limit": filesizeformat(limit)}
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if sniff(head) == PDF:
+        return Document.PDF
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            DocxDocument(upload)
+        except Exception:  # python-docx raises several kinds for a zip that is no DOCX
+            pass
+        else:
+            upload.seek(0)
+            return Document.DOCX
+        finally:
+            upload.seek(0)
+    raise ValidationError(
+        _("“%(name)s”不是 PDF 或 Word（.docx）文件（按文件内容检查），请重新选择。")
+        % {"name": name}
+    )
+
+
+def upload_final(case: Case, kind: str, upload, user, content_type: str) -> Document:
+    """Store an edited or signed version as the next version of `kind`, marked final
+    (the earlier final, if any, is no longer), and record it."""
+    try:
+        ensure_editable(case)
+    except CaseArchived as exc:
+        raise DocumentRefused(str(exc)) from None
+    if kind not in RULES or not may_read(case, kind, user):
+        raise DocumentRefused(_("您不能上传这份文书。"))
+    data = upload.read()
+    extension = "docx" if content_type == Document.DOCX else "pdf"
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
+        last = Document.objects.filter(case=case, kind=kind).aggregate(v=Max("version"))["v"]
+        Document.objects.filter(case=case, kind=kind, final=True).update(final=False)
+        document = Document(
+            case=case,
+            kind=kind,
+            version=(last or 0) + 1,
+            content_type=content_type,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            template_name="",
+            template_version="",
+            generated_by=user,
+            origin=Document.Origin.UPLOADED,
+            final=True,
+            original_name=(getattr(upload, "name", "") or "")[-200:],
+        )
+        document.file.save(f"{kind}-v{document.version}.{extension}", ContentFile(data), save=False)
+        try:
+            document.save()
+            events.record(
+                case,
+                CaseEvent.Kind.DOCUMENT,
+                actor=user,
+                document=document.pk,
+                kind=kind,
+                version=document.version,
+                sha256=document.sha256,
+                final=True,
+            )
+        except Exception:
+            document.file.delete(save=False)
+            raise
+    return document
 
 
 # ---------------------------------------------------------------------------
@@ -340,12 +479,17 @@ def write_zip(documents, fileobj) -> None:
 
 
 def _document_text(event) -> str:
-    return _("生成%(kind)s第 %(version)s 版") % {
+    values = {
         "kind": dict(Document.Kind.choices).get(event.data["kind"], event.data["kind"]),
         "version": event.data["version"],
     }
+    if event.data.get("final"):
+        return _("上传%(kind)s最终版（第 %(version)s 版）") % values
+    return _("生成%(kind)s第 %(version)s 版") % values
 
 
 events.declare(
-    CaseEvent.Kind.DOCUMENT, data=("document", "kind", "version", "sha256"), describe=_document_text
+    CaseEvent.Kind.DOCUMENT,
+    data=("document", "kind", "version", "sha256", "final"),
+    describe=_document_text,
 )

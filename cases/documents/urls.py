@@ -15,6 +15,12 @@ urlpatterns = [
         views.document_generate,
         name="document_generate",
     ),
+    path("<str:number>/particulars/", views.particulars, name="particulars"),
+    path(
+        "<str:number>/documents/<str:kind>/final/",
+        views.document_upload_final,
+        name="document_upload_final",
+    ),
     path(
         "<str:number>/documents/<int:pk>/download/",
         views.document_download,

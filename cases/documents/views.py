@@ -19,10 +19,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import security
 from accounts.models import SecurityEvent
 from cases.documents import generate as documents
+from cases.documents import particulars as particulars_domain
+from cases.documents.fill import particulars_of
+from cases.documents.forms import (
+    FinalUploadForm,
+    ParticularsForm,
+    PartyFormSet,
+    WorkerDetailsForm,
+)
 from cases.documents.rules import RULES, may_read
 from cases.intake import recent_access_code
-from cases.models import Document, DocumentBatch
-from cases.permissions import get_case_for, is_coordinator, require
+from cases.models import Document, DocumentBatch, Worker
+from cases.permissions import (
+    CaseArchived,
+    case_or_404,
+    get_case_for,
+    is_coordinator,
+    may_resolve,
+    require,
+)
 
 
 def _case_page(case):
@@ -46,7 +61,9 @@ def document_generate(request, number, kind):
     if kind == Document.Kind.RECEIPT:
         code = recent_access_code(request.session, case.number)
     try:
-        document = documents.generate(case, kind, request.user, access_code=code)
+        document = documents.generate(
+            case, kind, request.user, access_code=code, base_url=request.build_absolute_uri("/")
+        )
     except documents.DocumentError as exc:
         messages.error(request, str(exc))
         return _case_page(case)
@@ -67,24 +84,58 @@ def document_generate(request, number, kind):
 @login_required
 @require_GET
 def document_download(request, number, pk):
+    """The stored PDF (or an uploaded final version), or with ?format=docx its Word
+    copy; permission-checked like the kind's rule, and every download audited."""
     case = get_case_for(request.user, number)
     document = get_object_or_404(Document, case=case, pk=pk)
     if not may_read(case, document.kind, request.user):
         raise Http404
+    as_docx = request.GET.get("format") == "docx"
+    if as_docx and not document.docx:
+        raise Http404
+    stored = document.docx if as_docx else document.file
     try:
-        handle = document.file.open("rb")
+        handle = stored.open("rb")
     except (FileNotFoundError, ValueError):
         messages.error(request, _("文书文件缺失，请重新生成。"))
         return _case_page(case)
-    documents.record_download(document, request.user)
+    documents.record_download(document, request.user, "docx" if as_docx else document.extension)
     response = FileResponse(
         handle,
-        as_attachment=not request.GET.get("inline"),
-        filename=documents.download_name(document),
-        content_type="application/pdf",
+        as_attachment=as_docx or not request.GET.get("inline"),
+        filename=documents.download_name(document, "docx" if as_docx else None),
+        content_type=Document.DOCX if as_docx else document.content_type,
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def document_upload_final(request, number, kind):
+    """The lawyer uploads the edited or signed version actually filed: PDF or DOCX,
+    checked by content; it becomes the kind's final version."""
+    case = get_case_for(request.user, number)
+    if kind not in RULES or not may_read(case, kind, request.user):
+        raise Http404
+    form = FinalUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return _case_page(case)
+    try:
+        document = documents.upload_final(
+            case, kind, form.cleaned_data["file"], request.user, form.content_type
+        )
+    except documents.DocumentError as exc:
+        messages.error(request, str(exc))
+        return _case_page(case)
+    messages.success(
+        request,
+        _("已上传%(kind)s最终版（第 %(version)s 版）。")
+        % {"kind": document.get_kind_display(), "version": document.version},
+    )
+    return _case_page(case)
 
 
 # ---------------------------------------------------------------------------
@@ -163,3 +214,50 @@ def closing_reports_zip(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------------------
+# The particulars the forms need (文书信息)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def particulars(request, number):
+    """The lawyer (or the coordinator) completes what the forms need: the worker's
+    details, the opposing parties, the case's particulars. Bad input: every form comes
+    back with what was typed and the message at the field."""
+    case = case_or_404(request.user, number, may_resolve)
+    if case.is_archived:
+        messages.error(request, str(CaseArchived()))
+        return _case_page(case)
+    instance = particulars_of(case)
+    data = request.POST if request.method == "POST" else None
+    # A copy: validating a ModelForm writes into its instance, and save() compares
+    # the stored worker with what was typed to audit the change.
+    worker_form = WorkerDetailsForm(
+        data, instance=Worker.objects.get(pk=case.worker_id), prefix="worker"
+    )
+    party_formset = PartyFormSet(data, queryset=case.parties.all(), prefix="parties")
+    particulars_form = ParticularsForm(data, instance=instance, case=case, prefix="p")
+    forms_ = (worker_form, party_formset, particulars_form)
+    if data is not None and all(f.is_valid() for f in forms_):
+        particulars_domain.save(
+            case,
+            request.user,
+            worker_form=worker_form,
+            party_formset=party_formset,
+            particulars_form=particulars_form,
+        )
+        messages.success(request, _("文书信息已保存。"))
+        return _case_page(case)
+    return render(
+        request,
+        "cases/particulars.html",
+        {
+            "case": case,
+            "worker_form": worker_form,
+            "parties": party_formset,
+            "form": particulars_form,
+        },
+        status=400 if data is not None else 200,
+    )

@@ -21,12 +21,16 @@ from cases.documents.generate import DocumentError, generate
 from cases.intake import create_case
 from cases.management.demo_history import seed_history
 from cases.models import (
+    ArbitrationCommission,
     Case,
     CaseEvent,
     ConsentText,
     Deadline,
     Document,
+    LocalField,
     Notification,
+    Particulars,
+    RegionalFigure,
     SmsMessage,
 )
 from cases.statistics import rollup
@@ -228,6 +232,53 @@ def seed_structure() -> None:
         )
         for prefix in regions:
             ServiceRegion.objects.get_or_create(lawyer=lawyer, prefix=prefix)
+    for prefix, name in COMMISSIONS:
+        ArbitrationCommission.objects.get_or_create(
+            region_prefix=prefix, name=name, defaults={"source": COMMISSION_SOURCE}
+        )
+    for prefix, year, figure, value in FIGURES:
+        RegionalFigure.objects.get_or_create(
+            region_prefix=prefix,
+            year=year,
+            figure=figure,
+            defaults={"value": Decimal(value), "source": RegionalFigure.DEMO_SOURCE},
+        )
+    for prefix, kind, key, label, help_text in LOCAL_FIELDS:
+        LocalField.objects.get_or_create(
+            region_prefix=prefix,
+            document_kind=kind,
+            key=key,
+            defaults={"label": label, "help_text": help_text, "source": LOCAL_FIELD_SOURCE},
+        )
+
+
+# The commissions of the two demo districts, under the names they publish; an admin
+# checks and completes the table for every region served.
+COMMISSIONS = [
+    ("110105", "北京市朝阳区劳动人事争议仲裁委员会"),
+    ("530103", "昆明市盘龙区劳动人事争议仲裁委员会"),
+]
+COMMISSION_SOURCE = "示例数据，请核对当地人力资源和社会保障部门公布的名称"
+
+# Figures the calculator prefills. None of these was checked against the bulletin that
+# publishes it, so every row says so (RegionalFigure.DEMO_SOURCE); an admin replaces
+# them with the published figures and their bulletins.
+FIGURES = [
+    # region prefix ("" national), year, figure, value
+    ("1101", 2025, "avg_wage", "13000.00"),
+    ("11", 2025, "min_wage", "2540.00"),
+    ("11", 2025, "urban_income", "92000.00"),
+    ("5301", 2025, "avg_wage", "8600.00"),
+    ("53", 2025, "min_wage", "2070.00"),
+    ("53", 2025, "urban_income", "47000.00"),
+    ("", 2025, "urban_income", "54000.00"),
+]
+
+# A local field of the 职业伤害确认 form (the pilot's handling rules are provincial).
+LOCAL_FIELDS = [
+    ("11", "occupational_application", "order_number", "事发订单编号", "平台订单号"),
+]
+LOCAL_FIELD_SOURCE = "示例字段，请按当地职业伤害保障经办规程调整"
 
 
 # --- demo cases (case lifecycle) ----------------------------------------------------
@@ -243,6 +294,11 @@ DEMO_CASES = [
             "platform": "meituan",
             "arrangement": "crowd",
             "id_number": "11010519900307123X",
+            "ethnicity": "汉族",
+            "occupation": "外卖配送员（众包）",
+            "domicile": "河北省保定市莲池区东风中路 88 号",
+            "mailing_address": "北京市朝阳区望京西园三区 312 楼 2 单元 501",
+            "postcode": "100102",
         },
         "case": {
             "claims": ["occupational", "tort"],
@@ -254,9 +310,29 @@ DEMO_CASES = [
             "evidence": ["medical_records", "accident_proof", "order_records"],
         },
         "parties": [
-            {"kind": "platform", "name": "北京三快在线科技有限公司"},
-            {"kind": "other_driver", "name": "出租车司机刘某", "contact": "京B·T6K21"},
-            {"kind": "insurer", "name": "中国人民财产保险股份有限公司北京市分公司"},
+            {
+                "kind": "platform",
+                "name": "北京三快在线科技有限公司",
+                "credit_code": "91110108551385082Q",
+                "address": "北京市海淀区北四环西路 9 号 2106-030",
+                "representative": "王兴",
+                "representative_title": "经理",
+            },
+            {
+                "kind": "other_driver",
+                "name": "刘某",
+                "sex": "男",
+                "address": "北京市朝阳区酒仙桥路 12 号院",
+                "phone": "13911112299",
+                "contact": "京B·T6K21",
+            },
+            {
+                "kind": "insurer",
+                "name": "中国人民财产保险股份有限公司北京市分公司",
+                "address": "北京市西城区西长安街 88 号",
+                "representative": "（请核对营业执照）",
+                "representative_title": "总经理",
+            },
         ],
         "path": [("accept_for_aid", "coordinator"), ("assign", "lawyer"), ("accept", "lawyer")],
     },
@@ -385,7 +461,7 @@ DEMO_CASES = [
             "evidence": ["proof_of_work", "attendance", "chat_records"],
         },
         "parties": [
-            {"kind": "agency", "name": "昆明速达劳务服务有限公司"},
+            {"kind": "outsourcer", "name": "昆明速达劳务服务有限公司"},
             {"kind": "employer", "name": "昆明韵达快递服务有限公司盘龙分公司"},
         ],
         "path": [("accept_for_aid", "coordinator2")],
@@ -398,6 +474,10 @@ DEMO_CASES = [
             "phone": "+8613911112207",
             "platform": "meituan",
             "arrangement": "contract",
+            "id_number": "530103199207210324",
+            "occupation": "外卖配送员（专送）",
+            "mailing_address": "云南省昆明市盘龙区穿金路 66 号 1 栋 602 室",
+            "postcode": "650224",
         },
         "case": {
             "claims": ["injury"],
@@ -407,7 +487,18 @@ DEMO_CASES = [
             "amount_claimed": "30000",
             "evidence": ["medical_records", "order_records", "labor_contract"],
         },
-        "parties": [{"kind": "employer", "name": "昆明畅达配送服务有限公司"}],
+        "parties": [
+            {
+                "kind": "employer",
+                "name": "昆明畅达配送服务有限公司",
+                "credit_code": "91530103MA6K00070J",
+                "address": "云南省昆明市盘龙区北京路 925 号",
+                "postcode": "650224",
+                "phone": "0871-65889900",
+                "representative": "李某",
+                "representative_title": "执行董事兼总经理",
+            }
+        ],
         "path": [("accept_for_aid", "coordinator2"), ("assign", "lawyer4")],
     },
     {
@@ -443,6 +534,12 @@ DEMO_CASES = [
             "phone": "+8613911112209",
             "platform": "eleme",
             "arrangement": "agency",
+            "id_number": "530102199503120618",
+            "ethnicity": "彝族",
+            "occupation": "外卖配送员",
+            "domicile": "云南省楚雄彝族自治州楚雄市鹿城镇阳光路 6 号",
+            "mailing_address": "云南省昆明市盘龙区北京路 1188 号 3 栋 402 室",
+            "postcode": "650051",
         },
         "case": {
             "claims": ["wage"],
@@ -451,7 +548,19 @@ DEMO_CASES = [
             "amount_claimed": "3100",
             "evidence": ["pay_records", "chat_records"],
         },
-        "parties": [{"kind": "agency", "name": "云南驰骋人力资源有限公司"}],
+        "parties": [
+            {
+                "kind": "outsourcer",
+                "name": "云南驰骋人力资源有限公司",
+                "credit_code": "91530103MA6K00030E",
+                "address": "云南省昆明市盘龙区白塔路 316 号",
+                "mailing_address": "云南省昆明市盘龙区白塔路 316 号 5 楼",
+                "postcode": "650011",
+                "phone": "0871-63301122",
+                "representative": "陈某",
+                "representative_title": "执行董事",
+            }
+        ],
         "path": [
             ("accept_for_aid", "coordinator2"),
             ("assign", "lawyer2"),
@@ -568,6 +677,11 @@ DEMO_CASES += [
             "platform": "meituan",
             "arrangement": "contract",
             "id_number": "53010319880415003X",
+            "ethnicity": "汉族",
+            "occupation": "外卖配送员（专送）",
+            "domicile": "云南省昆明市盘龙区龙泉路 188 号",
+            "mailing_address": "云南省昆明市盘龙区龙泉路 188 号 2 栋 301 室",
+            "postcode": "650051",
         },
         "case": {
             "claims": ["injury"],
@@ -577,7 +691,18 @@ DEMO_CASES += [
             "amount_claimed": "56000",
             "evidence": ["medical_records", "order_records", "labor_contract", "accident_proof"],
         },
-        "parties": [{"kind": "employer", "name": "昆明迅达配送服务有限公司"}],
+        "parties": [
+            {
+                "kind": "employer",
+                "name": "昆明迅达配送服务有限公司",
+                "credit_code": "91530103MA6K00010C",
+                "address": "云南省昆明市盘龙区茨坝街道金瓦路 27 号",
+                "postcode": "650051",
+                "phone": "0871-65123456",
+                "representative": "杨某",
+                "representative_title": "总经理",
+            }
+        ],
         # 赵敏 took it first and was then replaced: she keeps reading her own note.
         "path": [
             ("accept_for_aid", "coordinator2"),
@@ -666,9 +791,26 @@ LIVED_IN = {
             ("sla.first_contact", "已电话联系劳动者，约定到驿站面谈。"),
             ("injury.appraisal_conclusion", "鉴定委员会已作出结论。"),
         ],
+        "particulars": {
+            "legalaid_centre": "北京市朝阳区法律援助中心",
+            "assignment_number": "京朝援指〔2026〕0412号",
+            "accident_time": datetime.time(19, 10),
+            "accident_place": "北京市朝阳区阜通东大街与望京街交叉口",
+            "accident_cause": "送餐途中与右转出租车相撞（交警认定出租车司机负主要责任）",
+            "injured_parts": "右足（跖骨骨折）",
+            "diagnosed_on": -27,
+            "work_started_on": -400,
+            "occupational_agency": "北京市朝阳区社会保险事业管理中心",
+            "court": "北京市朝阳区人民法院",
+            "court_basis": "accident",
+            "poa_authority": "special",
+            "poa_items": ["settle", "court_claims", "court_mediation", "court_sign"],
+            "local_values": {"order_number": "M20261031190212"},
+        },
         "documents": [
             ("power_of_attorney", "lawyer"),
-            ("arbitration_application", "lawyer"),
+            ("occupational_application", "lawyer"),
+            ("civil_complaint", "lawyer"),
         ],
     },
     # 罗建, 昆明, work injury: the decision came 57 days ago, so the 60-day
@@ -683,7 +825,41 @@ LIVED_IN = {
             ("injury.decision", "人社局已在期限内作出决定。"),
             ("sla.first_contact", "已在驿站面谈，收集订单记录。"),
         ],
-        "documents": [("injury_application", "lawyer2")],
+        "particulars": {
+            "legalaid_centre": "昆明市盘龙区法律援助中心",
+            "accident_time": datetime.time(11, 40),
+            "accident_place": "昆明市盘龙区龙泉路与北辰大道交叉口",
+            "accident_cause": "送餐途中被货车刮倒",
+            "injured_parts": "右锁骨（骨折）",
+            "injury_decision": "not_recognised",
+            "decision_body": "昆明市盘龙区人力资源和社会保障局",
+            "decision_number": "盘人社工认〔2026〕第0137号",
+            "decision_date": -60,
+            "reconsideration_request": "撤销被申请人作出的盘人社工认〔2026〕第0137号《不予认定工伤决定书》，"
+            "责令被申请人重新作出认定工伤的决定。",
+            "reconsideration_reasons": "被申请人以“非工作时间”为由不予认定，但平台订单记录显示事发时"
+            "申请人正在配送订单，属于在工作时间和工作场所内因工作原因受到事故伤害"
+            "（《工伤保险条例》第十四条第（一）项）。",
+        },
+        "documents": [("reconsideration_application", "lawyer2")],
+    },
+    # 李春燕, 昆明, work injury not yet recognised: the application form is ready.
+    "+8613911112207": {
+        "particulars": {
+            "accident_time": datetime.time(12, 25),
+            "accident_place": "昆明市盘龙区北京路与东风东路交叉口",
+            "accident_cause": "配送途中避让行人摔倒",
+            "injured_parts": "左手腕（桡骨远端骨折）",
+            "diagnosed_on": -60,
+            "work_started_on": -500,
+        },
+        "documents": [("injury_application", "coordinator2")],
+    },
+    # 段小龙, 昆明, wage claim against the outsourcing company: the application was
+    # drawn up before the company paid.
+    "+8613911112209": {
+        "particulars": {"assignment_number": "昆盘援指〔2026〕0088号"},
+        "documents": [("arbitration_application", "lawyer2")],
     },
     # 黄志刚, 北京, accepted and waiting for a lawyer: the application form is ready.
     "+8613811112211": {"documents": [("legalaid_application", "coordinator")]},
@@ -829,6 +1005,12 @@ def _live_in(stations, users, today) -> None:
                 bookkeeping.close_deadline(
                     deadline, status=Deadline.Status.DONE, reason=reason, user=actor
                 )
+        particulars = dict(plan.get("particulars", {}))
+        if particulars:
+            for name, value in particulars.items():
+                if isinstance(value, int):
+                    particulars[name] = today + datetime.timedelta(days=value)
+            Particulars.objects.update_or_create(case=case, defaults=particulars)
         for kind, username in plan.get("documents", []):
             try:
                 generate(case, kind, users[username])
@@ -851,6 +1033,8 @@ def _delete_demo_cases(stations) -> None:
             phones.add(number.as_e164)
     for document in Document.objects.filter(case__in=cases):
         document.file.delete(save=False)
+        if document.docx:
+            document.docx.delete(save=False)
     cases.delete()
     SmsMessage.objects.filter(phone__in=phones).delete()
     demo_users = [s[0] for s in STAFF] + list(_DEMO_LAWYER_USERNAMES)

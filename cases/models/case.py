@@ -15,6 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 
 from cases import claims, permissions
 from cases.models.workers import ConsentText, Worker
+from cases.validators import validate_credit_code, validate_postcode
 from lawyers.models import Lawyer
 from stations.models import Station
 
@@ -156,7 +157,10 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     class Outcome(models.TextChoices):
         ADVICE = "advice", _("当场解答咨询")
-        SETTLEMENT = "settlement", _("调解/和解")
+        # 调解书 (a mediation document of a commission or court, enforceable) and a
+        # private settlement (a contract only) are different outcomes for the worker.
+        MEDIATION = "mediation", _("调解结案（调解书）")
+        SETTLEMENT = "settlement", _("自行和解（和解协议）")
         RECOGNITION = "recognition", _("认定工伤")
         AWARD = "award", _("仲裁裁决")
         JUDGMENT = "judgment", _("法院判决")
@@ -183,6 +187,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    # The itemised claim (a saved calculation used as the claim): a list of
+    # {code, label, amount, formula, citation}; each becomes one numbered request.
+    claimed_items = models.JSONField(_("请求事项明细"), default=list, blank=True)
     evidence = models.JSONField(_("证据清单"), default=dict, blank=True)
 
     consent = models.ForeignKey(ConsentText, verbose_name=_("同意书版本"), on_delete=models.PROTECT)
@@ -451,24 +458,57 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
 
 class Party(models.Model):
-    """An opposing party: employer, platform, agency, insurer, the other driver."""
+    """An opposing party: employer, platform, outsourcing or dispatch company, insurer,
+    the other driver.
+
+    The particulars are what the forms filed against the party need: 调解仲裁法 28 II
+    (一) and 民事诉讼法 124 (二) (名称, 住所, 法定代表人 or 主要负责人 and 职务), and the
+    仲裁委's own form (通讯地址, 联系电话, 统一社会信用代码)."""
 
     class Kind(models.TextChoices):
         EMPLOYER = "employer", _("用人单位")
         PLATFORM = "platform", _("平台企业")
-        AGENCY = "agency", _("外包/派遣单位")
-        INSURER = "insurer", _("保险公司")
+        # 调解仲裁法 22 II makes a 劳务派遣单位 and the 用工单位 co-parties; an
+        # outsourcing contractor is simply the employer of its own riders.
+        OUTSOURCER = "outsourcer", _("外包单位（承包商）")
+        AGENCY = "agency", _("劳务派遣单位")
+        INSURER = "insurer", _("保险公司（交强险）")
+        INSURER_COMMERCIAL = "insurer_commercial", _("保险公司（商业三者险）")
         OTHER_DRIVER = "other_driver", _("对方当事人（肇事方）")
         OTHER = "other", _("其他")
 
+    # Who can be the respondent of a labour arbitration: the employer in any guise.
+    EMPLOYER_KINDS = (Kind.EMPLOYER, Kind.OUTSOURCER, Kind.AGENCY, Kind.PLATFORM)
+    # Who is sued for a road accident (民事诉讼法 124; 交通事故解释 22).
+    TORT_KINDS = (Kind.OTHER_DRIVER, Kind.INSURER, Kind.INSURER_COMMERCIAL, Kind.OTHER)
+
+    class Sex(models.TextChoices):
+        MALE = "男", _("男")
+        FEMALE = "女", _("女")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("名称/姓名"), max_length=100)
+    name = models.CharField(
+        _("名称/姓名"), max_length=100, help_text=_("营业执照上的全称，或自然人的姓名")
+    )
     # normalize_org(name) (lawyers/routing.py): the statistics count respondents by it
     # and list the cases behind a respondent's figure with it. Written at intake.
     name_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
-    contact = models.CharField(_("联系方式/地址"), max_length=200, blank=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    mailing_address = models.CharField(_("通讯地址"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("邮政编码"), max_length=6, blank=True, validators=[validate_postcode]
+    )
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    representative = models.CharField(_("法定代表人/主要负责人"), max_length=50, blank=True)
+    representative_title = models.CharField(_("职务"), max_length=50, blank=True)
+    sex = models.CharField(_("性别（自然人）"), max_length=1, choices=Sex.choices, blank=True)
+    contact = models.CharField(
+        _("其他信息"), max_length=200, blank=True, help_text=_("例如车牌号、保单号")
+    )
 
     class Meta:
         verbose_name = _("对方当事人")
@@ -477,6 +517,10 @@ class Party(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.name}"
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == self.Kind.OTHER_DRIVER
 
 
 def attachment_path(instance, filename):
@@ -526,6 +570,8 @@ class CaseEvent(models.Model):
         PARTY = "party", _("对方当事人")
         SELF_HELP = "self_help", _("自助求助")
         PRIVACY = "privacy", _("个人信息权利")
+        PARTICULARS = "particulars", _("文书信息")
+        CALCULATION = "calculation", _("赔偿计算")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -33,6 +33,7 @@ class Milestone(models.Model):
         ARBITRATION_ACCEPTED = "arbitration_accepted", _("仲裁委受理")
         AWARD_RECEIVED = "award_received", _("收到仲裁裁决（非终局）")
         FINAL_AWARD_RECEIVED = "final_award_received", _("收到终局裁决")
+        LAWSUIT_FILED = "lawsuit_filed", _("向法院起诉")
         JUDGMENT_SERVED = "judgment_served", _("收到一审判决")
         PERFORMANCE_DUE = "performance_due", _("判决履行期限届满")
         VIOLATION_ENDED = "violation_ended", _("违法行为终了")

@@ -10,7 +10,12 @@ from cases.models.case import Case
 
 
 def document_path(instance, filename):
-    return f"documents/{instance.case.region_code}/{instance.case.number}/{instance.kind}-v{instance.version}.pdf"
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "pdf"
+    return f"documents/{instance.case.region_code}/{instance.case.number}/{instance.kind}-v{instance.version}.{extension}"
+
+
+def document_docx_path(instance, filename):
+    return f"documents/{instance.case.region_code}/{instance.case.number}/{instance.kind}-v{instance.version}.docx"
 
 
 class Document(models.Model):
@@ -18,16 +23,38 @@ class Document(models.Model):
         RECEIPT = "receipt", _("登记回执")
         LEGALAID_APPLICATION = "legalaid_application", _("法律援助申请表")
         INJURY_APPLICATION = "injury_application", _("工伤认定申请表")
+        OCCUPATIONAL_APPLICATION = "occupational_application", _("职业伤害确认申请")
+        RECONSIDERATION_APPLICATION = "reconsideration_application", _("行政复议申请书")
         ARBITRATION_APPLICATION = "arbitration_application", _("劳动人事争议仲裁申请书")
+        CIVIL_COMPLAINT = "civil_complaint", _("民事起诉状")
         POWER_OF_ATTORNEY = "power_of_attorney", _("授权委托书")
         CLOSING_REPORT = "closing_report", _("结案报告")
+
+    class Origin(models.TextChoices):
+        GENERATED = "generated", _("系统生成")
+        UPLOADED = "uploaded", _("律师上传")
+
+    PDF = "application/pdf"
+    DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("文书"), max_length=30, choices=Kind.choices)
     version = models.PositiveIntegerField(_("版本"))
     file = models.FileField(upload_to=document_path)
+    content_type = models.CharField(max_length=100, default=PDF)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
+    # The editable Word copy of a generated version: the same content, stored and
+    # hashed like the PDF.
+    docx = models.FileField(upload_to=document_docx_path, blank=True)
+    docx_sha256 = models.CharField(max_length=64, blank=True)
+    docx_size = models.PositiveIntegerField(default=0)
+    origin = models.CharField(
+        _("来源"), max_length=10, choices=Origin.choices, default=Origin.GENERATED
+    )
+    # The version filed or signed: at most one per case and kind.
+    final = models.BooleanField(_("最终版"), default=False)
+    original_name = models.CharField(_("上传文件名"), max_length=200, blank=True)
     template_name = models.CharField(max_length=100)
     template_version = models.CharField(max_length=20)
     generated_by = models.ForeignKey(
@@ -42,11 +69,18 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "kind", "version"], name="document_version_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=models.Q(final=True), name="one_final_per_kind"
+            ),
         ]
 
     def __str__(self):
         return f"{self.case.number} {self.get_kind_display()} v{self.version}"
+
+    @property
+    def extension(self) -> str:
+        return "docx" if self.content_type == self.DOCX else "pdf"
 
 
 class DocumentBatch(models.Model):

@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from cases.encryption import EncryptedTextField, IdNumberHashField, id_number_hashes
-from cases.validators import mask_id_number, mask_phone, normalize_id_number, validate_id_number
+from cases.validators import (
+    birth_date_from_id,
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+    validate_id_number,
+    validate_postcode,
+)
 
 
 class WorkerQuerySet(models.QuerySet):
@@ -47,6 +54,24 @@ class Worker(models.Model):
     arrangement = models.CharField(
         _("用工方式"), max_length=20, choices=Arrangement.choices, default=Arrangement.UNKNOWN
     )
+    # What the forms filed for the worker need beyond intake (调解仲裁法 28 II (一),
+    # 民事诉讼法 124 (一), 工伤认定申请表): all optional, completed by the lawyer.
+    birth_date = models.DateField(
+        _("出生日期"), null=True, blank=True, help_text=_("有身份证号时可不填，按身份证号计算")
+    )
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    occupation = models.CharField(
+        _("职业"), max_length=50, blank=True, help_text=_("如实填写，例如“外卖配送员”")
+    )
+    domicile = models.CharField(
+        _("住所（户籍地）"), max_length=200, blank=True, help_text=_("身份证或户口簿记载的地址")
+    )
+    mailing_address = models.CharField(
+        _("通讯地址"), max_length=200, blank=True, help_text=_("能收到仲裁、法院文书的地址")
+    )
+    postcode = models.CharField(
+        _("邮政编码"), max_length=6, blank=True, validators=[validate_postcode]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when the worker's personal data was removed (retention or their request).
     anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
@@ -70,6 +95,13 @@ class Worker(models.Model):
 
     def clean(self):
         self.id_number = normalize_id_number(self.id_number)
+
+    @property
+    def born(self):
+        """The birth date: as entered, else from the ID number (GB 11643 digits 7–14)."""
+        if self.birth_date:
+            return self.birth_date
+        return birth_date_from_id(self.id_number)
 
     @property
     def masked_phone(self) -> str:

@@ -29,12 +29,14 @@ from cases import events
 from cases.models import (
     Assignment,
     Attachment,
+    Calculation,
     Case,
     CaseEvent,
     Deadline,
     Document,
     Milestone,
     Notification,
+    Particulars,
     Party,
     SmsMessage,
     Worker,
@@ -83,9 +85,13 @@ def anonymise_case(case: Case, user, *, reason: str) -> None:
     """Remove the personal data of one case (its worker record is `anonymise_worker`'s)."""
     with transaction.atomic():
         names = [a.file.name for a in case.attachments.all()]
-        names += [d.file.name for d in case.documents.all()]
+        names += [f.name for d in case.documents.all() for f in (d.file, d.docx) if f]
         case.attachments.all().delete()
         case.documents.all().delete()
+        # What the documents were filled with (the accident, the injured body parts,
+        # relatives' names) and the calculations (the worker's wage) go with them.
+        Particulars.objects.filter(case=case).delete()
+        Calculation.objects.filter(case=case).delete()
         Case.objects.filter(pk=case.pk).update(
             facts="",
             eligibility_note="",
@@ -94,7 +100,16 @@ def anonymise_case(case: Case, user, *, reason: str) -> None:
             access_code_hash="",
             anonymised_at=timezone.now(),
         )
-        Party.objects.filter(case=case, kind__in=PEOPLE_PARTIES).update(name="", contact="")
+        Party.objects.filter(case=case, kind__in=PEOPLE_PARTIES).update(
+            name="",
+            address="",
+            mailing_address="",
+            postcode="",
+            phone="",
+            representative="",
+            sex="",
+            contact="",
+        )
         Party.objects.filter(case=case).update(contact="")
         Milestone.objects.filter(case=case).update(note="")
         Deadline.objects.filter(case=case).update(reason="")
@@ -120,6 +135,8 @@ def delete_files(names) -> None:
             continue
         if Document.objects.filter(file=name).exists():
             continue
+        if Document.objects.filter(docx=name).exists():
+            continue
         default_storage.delete(name)
 
 
@@ -128,7 +145,17 @@ def anonymise_worker(worker: Worker) -> None:
     phone = str(worker.phone or "")
     with transaction.atomic():
         Worker.objects.filter(pk=worker.pk).update(
-            name="", phone="", id_number="", id_number_hash="", anonymised_at=timezone.now()
+            name="",
+            phone="",
+            id_number="",
+            id_number_hash="",
+            birth_date=None,
+            ethnicity="",
+            occupation="",
+            domicile="",
+            mailing_address="",
+            postcode="",
+            anonymised_at=timezone.now(),
         )
         if phone and not Worker.objects.filter(phone=phone, anonymised_at__isnull=True).exists():
             SmsMessage.objects.filter(phone=phone).delete()

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from cases import events
 from cases.claims import claims_display
 from cases.documents.generate import html_to_pdf
-from cases.models import Case, SmsMessage, Worker
+from cases.models import Case, Particulars, SmsMessage, Worker
 from cases.notices.sms import mask_codes
 
 FORMAT_VERSION = 1
@@ -42,7 +42,13 @@ def cases_of(worker: Worker, user):
         .filter(worker=worker)
         .select_related("station", "lawyer", "consent")
         .prefetch_related(
-            "parties", "milestones", "deadlines", "attachments", "documents", "events__actor"
+            "parties",
+            "milestones",
+            "deadlines",
+            "attachments",
+            "documents",
+            "calculations",
+            "events__actor",
         )
         .order_by("created_at")
     )
@@ -60,6 +66,12 @@ def worker_data(worker: Worker, user) -> dict:
                 "id_number": worker.id_number,
                 "platform": worker.get_platform_display(),
                 "arrangement": worker.get_arrangement_display(),
+                "birth_date": _when(worker.birth_date),
+                "ethnicity": worker.ethnicity,
+                "occupation": worker.occupation,
+                "domicile": worker.domicile,
+                "mailing_address": worker.mailing_address,
+                "postcode": worker.postcode,
                 "registered_at": _when(worker.created_at),
             },
             "cases": [_case(case) for case in cases_of(worker, user)],
@@ -74,6 +86,20 @@ def worker_data(worker: Worker, user) -> dict:
             if worker.phone
             else [],
         }
+
+
+def _particulars(case: Case) -> dict:
+    row = Particulars.objects.filter(case=case).first()
+    if row is None:
+        return {}
+    return {
+        str(field.verbose_name): _when(value)
+        if isinstance(value, datetime.date | datetime.time)
+        else value
+        for field in Particulars._meta.concrete_fields
+        if field.name not in ("id", "case")
+        and (value := getattr(row, field.attname)) not in ("", None)
+    }
 
 
 def _case(case: Case) -> dict:
@@ -108,9 +134,26 @@ def _case(case: Case) -> dict:
                 "kind": p.get_kind_display(),
                 "name": p.name,
                 "credit_code": p.credit_code,
+                "address": p.address,
+                "mailing_address": p.mailing_address,
+                "phone": p.phone,
+                "representative": p.representative,
                 "contact": p.contact,
             }
             for p in case.parties.all()
+        ],
+        # What the documents were filled with beyond the case record (accident details,
+        # the 指派 reference, …) and the saved compensation calculations.
+        "document_particulars": _particulars(case),
+        "calculations": [
+            {
+                "version": c.version,
+                "kind": c.label,
+                "params": c.params,
+                "total": _money(c.total),
+                "saved_at": _when(c.created_at),
+            }
+            for c in case.calculations.all()
         ],
         "milestones": [
             {"kind": m.get_kind_display(), "date": _when(m.date), "note": m.note}
