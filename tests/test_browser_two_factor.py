@@ -59,6 +59,8 @@ def test_a_coordinator_sets_up_two_factor_and_signs_in_with_a_recovery_code(new_
     device.throttle_reset()
     page.fill("#id_code", code_for(device))
     page.click("button.primary")
+    # all_inner_texts() does not wait: wait for the next page before reading it.
+    page.locator("#recovery-codes code").first.wait_for()
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     assert fits_the_screen(page)

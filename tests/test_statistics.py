@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -711,3 +712,17 @@ def test_a_large_ledger_runs_as_a_task_with_a_progress_page(
     assert len(rows) == 11
     login(client, make_coordinator(world.beijing.union))
     assert client.get(reverse("statistics:export_download", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_operator_can_reconcile_now_from_the_command_line(world):
+    bj = world.beijing
+    make_case(bj.station, bj.volunteer, worker={"platform": "meituan"})
+    StatCell.objects.filter(metric=rollup.STAGE).update(n=99)
+    out = io.StringIO()
+    call_command("reconcile_statistics", stdout=out)
+    assert stored_cells() == expected()
+    assert "修复统计格" in out.getvalue() and "修复统计格 0 个" not in out.getvalue()
+    out = io.StringIO()
+    call_command("reconcile_statistics", stdout=out)
+    assert "修复统计格 0 个" in out.getvalue()
