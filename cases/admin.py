@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases.deadlines import bookkeeping
+from cases.deadlines import recompute
 from cases.intake import update_worker
 from cases.models import (
     ArbitrationCommission,
@@ -195,7 +195,7 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_filter = ["threshold", "channel"]
 
 
-# The holiday calendar. Every change is saved through `bookkeeping.schedule_changed`,
+# The holiday calendar. Every change is saved through `recompute.schedule_changed`,
 # which queues the recompute of the deadlines it can move (and the notices to the
 # people whose dates moved) once the change is committed: no restart, no waiting for
 # the nightly run.
@@ -216,18 +216,18 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
         before = HolidayOverride.objects.filter(pk=obj.pk).values_list("date", flat=True)
         days = {obj.date, *(before if change else [])}
         super().save_model(request, obj, form, change)
-        bookkeeping.schedule_changed(days=days)
+        recompute.schedule_changed(days=days)
         self.message_user(request, RECOMPUTE_QUEUED)
 
     def delete_model(self, request, obj):
         day = obj.date
         super().delete_model(request, obj)
-        bookkeeping.schedule_changed(days=[day])
+        recompute.schedule_changed(days=[day])
 
     def delete_queryset(self, request, queryset):
         days = list(queryset.values_list("date", flat=True))
         super().delete_queryset(request, queryset)
-        bookkeeping.schedule_changed(days=days)
+        recompute.schedule_changed(days=days)
 
 
 @admin.register(HolidayYear)
@@ -264,18 +264,18 @@ class HolidayYearAdmin(admin.ModelAdmin):
         before = HolidayYear.objects.filter(pk=obj.pk).values_list("year", flat=True)
         years = {obj.year, *(before if change else [])}
         super().save_model(request, obj, form, change)
-        bookkeeping.schedule_changed(years=years)
+        recompute.schedule_changed(years=years)
         self.message_user(request, RECOMPUTE_QUEUED)
 
     def delete_model(self, request, obj):
         year = obj.year
         super().delete_model(request, obj)
-        bookkeeping.schedule_changed(years=[year])
+        recompute.schedule_changed(years=[year])
 
     def delete_queryset(self, request, queryset):
         years = list(queryset.values_list("year", flat=True))
         super().delete_queryset(request, queryset)
-        bookkeeping.schedule_changed(years=years)
+        recompute.schedule_changed(years=years)
 
 
 @admin.register(ArbitrationCommission)

@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from accounts import security
 from cases import workflow
-from cases.deadlines import bookkeeping, reminders
+from cases.deadlines import recompute, reminders
 from cases.documents import generate
 from cases.notices import sms
 from cases.privacy import retention
@@ -71,12 +71,12 @@ def deadline_reminder_sweep() -> dict:
 
 
 def recompute_provisional_deadlines() -> int:
-    return bookkeeping.recompute_provisional()
+    return recompute.recompute_provisional()
 
 
 def recompute_after_calendar_change(days: list[str], years: list[int]) -> int:
     """Queued by the admin when a holiday override or a year's completeness changes."""
-    return bookkeeping.recompute_schedule(
+    return recompute.recompute_schedule(
         days=[datetime.date.fromisoformat(d) for d in days], years=years
     )
 

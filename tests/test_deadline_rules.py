@@ -13,16 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cases.deadlines import counting
 from cases.deadlines import rules as deadlines
-from cases.deadlines.rules import (
-    RULES,
-    add_months,
-    compute,
-    compute_after,
-    get_rule,
-    pause_from,
-    rules_for_trigger,
-)
+from cases.deadlines.counting import add_months, compute, compute_after, pause_from
+from cases.deadlines.rules import RULES, get_rule, rules_for_trigger
 from cases.deadlines.workdays import Calendar
 
 D = datetime.date
@@ -310,7 +304,7 @@ def test_the_occupational_injury_pilot_limit_defaults_to_thirty_days_and_comes_f
 
 
 def test_explanation_names_rule_article_raw_end_roll_and_provisional():
-    text = "\n".join(deadlines.explain(due("civil.appeal", D(2026, 9, 16))))
+    text = "\n".join(counting.explain(due("civil.appeal", D(2026, 9, 16))))
     assert "第一百七十一条" in text and "2026-10-01" in text and "顺延" in text and "确定" in text
 
 

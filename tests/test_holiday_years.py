@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 
 from cases.deadlines import bookkeeping as schedule
+from cases.deadlines import recompute
 from cases.deadlines.workdays import complete_years, load_calendar
 from cases.models import Case, CaseEvent, HolidayOverride, HolidayYear, Notification, SmsMessage
 from tests.helpers import make_case
@@ -114,7 +115,7 @@ def test_marking_the_year_complete_makes_its_deadlines_final_without_a_restart(
 def test_deleting_an_override_recomputes_the_deadlines_it_had_moved(save, world, appeal):
     override = HolidayOverride.objects.create(date=D(2027, 1, 4), kind="restday")
     HolidayYear.objects.create(year=2027, complete=True)
-    schedule.recompute_provisional()
+    recompute.recompute_provisional()
     appeal.refresh_from_db()
     assert (appeal.due_date, appeal.provisional) == (D(2027, 1, 5), False)
     response = save(
@@ -156,7 +157,7 @@ def test_the_nightly_run_tells_people_too(world, appeal):
     # A newer chinesecalendar, or overrides written by a script: the nightly recompute
     # sends the same notices, once.
     HolidayOverride.objects.create(date=D(2027, 1, 4), kind="restday")
-    assert schedule.recompute_provisional() == 1
+    assert recompute.recompute_provisional() == 1
     assert moved_notes().count() == 2
-    assert schedule.recompute_provisional() == 0
+    assert recompute.recompute_provisional() == 0
     assert moved_notes().count() == 2

@@ -20,7 +20,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from cases.deadlines import rules as deadlines
+from cases.deadlines import counting
 from cases.deadlines.workdays import load_calendar
 from cases.models import Case, Document, SmsMessage
 from tests.conftest import DESKTOP, PHONE, TABLET
@@ -149,7 +149,7 @@ def test_an_injury_case_from_the_station_to_the_closing_report(new_page, world, 
         ("admin.reconsideration", "《行政复议法》第二十条第一款"),
         ("admin.lawsuit", "《行政诉讼法》第四十六条第一款"),
     ]:
-        due = deadlines.compute(code, decided, calendar).due
+        due = counting.compute(code, decided, calendar).due
         row = lawyer.locator(f"#deadlines-panel li[data-rule='{code}']")
         assert row.locator(".due").inner_text() == ymd(due), code
         assert "我方须办理" in row.inner_text()
@@ -201,7 +201,7 @@ def test_an_injury_case_from_the_station_to_the_closing_report(new_page, world, 
     # The worker-side deadlines still open are listed before anything is waived; the
     # coordinator confirms they are no longer needed (the worker settled).
     close = open_action(coordinator, "归档")
-    reconsideration = deadlines.compute("admin.reconsideration", decided, calendar).due
+    reconsideration = counting.compute("admin.reconsideration", decided, calendar).due
     assert ymd(reconsideration) in close.inner_text()
     close.get_by_label("以上期限已无需办理：已届满的记为错过，其余免除").check()
     steps.shot(coordinator, "close-confirm")

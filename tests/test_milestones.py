@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases import events
 from cases.deadlines import bookkeeping as schedule
+from cases.deadlines import recompute
 from cases.models import Case, CaseEvent, Deadline, HolidayOverride, Milestone
 from cases.workflow import apply_transition
 from lawyers.models import ClaimType
@@ -486,7 +487,7 @@ def test_the_daily_recompute_fixes_provisional_deadlines_once_the_schedule_is_kn
     HolidayOverride.objects.create(date=D(2027, 2, 20), kind="workday", note="春节调休")
     settings.HOLIDAY_SCHEDULE_COMPLETE_YEARS = [2027]
     # The appeal, the suit, and the intake's one-year injury deadline (2027-11-02).
-    assert schedule.recompute_provisional() == 3
+    assert recompute.recompute_provisional() == 3
     appeal.refresh_from_db()
     suit.refresh_from_db()
     assert (appeal.due_date, appeal.provisional, appeal.rolled_over) == (D(2027, 1, 4), False, True)
@@ -494,14 +495,14 @@ def test_the_daily_recompute_fixes_provisional_deadlines_once_the_schedule_is_kn
     moved = CaseEvent.objects.filter(case=case, kind="deadline", data__recomputed=True)
     assert [(e.data["old_due"], e.data["new_due"]) for e in moved] == [("2027-02-09", "2027-02-15")]
     assert "2027-02-09 → 2027-02-15" in events.describe(moved[0])  # the appeal did not move
-    assert schedule.recompute_provisional() == 0  # safe to run twice
+    assert recompute.recompute_provisional() == 0  # safe to run twice
 
 
 def test_a_local_override_in_a_known_year_moves_an_open_deadline(world):
     case = in_progress(world)
     schedule.record_milestone(case, "award_received", D(2026, 11, 10), world.admin)
     HolidayOverride.objects.create(date=D(2026, 11, 25), kind="restday", note="地方调整（测试）")
-    schedule.recompute_provisional()
+    recompute.recompute_provisional()
     assert case.deadlines.get(rule="labor.suit_after_award").due_date == D(2026, 11, 26)
 
 

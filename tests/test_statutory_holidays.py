@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cases.deadlines import workdays
-from cases.deadlines.rules import RULES, compute, get_rule
+from cases.deadlines.counting import compute
+from cases.deadlines.rules import RULES, get_rule
 from cases.deadlines.statutory_holidays import (
     YEARS,
     holiday_name,
@@ -222,7 +223,7 @@ def test_a_final_due_date_is_its_own_safe_date_even_when_it_rolled():
 
 
 def test_the_explanation_gives_the_safe_date_when_it_differs():
-    from cases.deadlines.rules import explain
+    from cases.deadlines.counting import explain
 
     text = "\n".join(explain(compute("civil.appeal", D(2026, 12, 17), CAL)))
     assert "暂定" in text and "稳妥日期：2027-01-01" in text

@@ -27,7 +27,7 @@ from cases.calculator.core import (
     yuan,
 )
 from cases.calculator.params import ParamError, fen
-from cases.deadlines.rules import add_months
+from cases.deadlines.counting import add_months
 
 # ---------------------------------------------------------------------------
 # labor.severance / labor.unlawful_termination: 劳动合同法 47, 87

@@ -16,14 +16,14 @@ overrides marks the year complete in the admin (a `HolidayYear` row, "节假日�
 from then on a 2027 date without an override is an ordinary day (weekday = work,
 weekend and statutory holiday = rest) and not provisional. Saving that row (or an
 override) recomputes the provisional deadlines at once
-(`cases.deadlines.bookkeeping.schedule_changed`). The older environment setting
+(`cases.deadlines.recompute.schedule_changed`). The older environment setting
 `HOLIDAY_SCHEDULE_COMPLETE_YEARS` is still read as a fallback for years that have no
 row; a row, complete or not, wins over it. The statutory holidays need no override: they are rest days in any
 schedule, so only the days in lieu, the extra days off and the make-up working days
 have to be entered. Until then only the dates that carry an override and the
 statutory holidays are certain; every other date of that year is a guess, and any
 result that looked at such a date is provisional. The daily recompute task
-(`cases.deadlines.bookkeeping.recompute_provisional`) turns provisional deadlines into final ones
+(`cases.deadlines.recompute.recompute_provisional`) turns provisional deadlines into final ones
 once the schedule is known.
 
 The `Calendar` class is pure (it takes the overrides as a dict), so the deadline

@@ -33,7 +33,7 @@ def fill_safe_dates(apps, schema_editor):
         return
     from django.conf import settings
 
-    from cases.deadlines import rules
+    from cases.deadlines import counting, rules
     from cases.deadlines.workdays import Calendar
 
     HolidayOverride = apps.get_model("cases", "HolidayOverride")
@@ -42,7 +42,7 @@ def fill_safe_dates(apps, schema_editor):
     for row in rows:
         if row.rule not in rules.RULES:
             continue
-        result = rules.compute(
+        result = counting.compute(
             row.rule,
             row.trigger_date,
             calendar,

@@ -1,7 +1,7 @@
 """Statistics exports: the monthly report (XLSX and PDF) and the case ledger (台账).
 
 - The monthly report is the dashboard's five sections for one region and one month,
-  built by the same code (dashboard.build), so its totals are the dashboard's; analysts
+  built by the same code (sections.build), so its totals are the dashboard's; analysts
   get it protected like their pages. The XLSX has a fixed, printable layout (A4
   portrait, fitted to the width, title rows repeated); the PDF is rendered by
   WeasyPrint through the documents' fetcher (static files only), charts as SVG.
@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 
 from cases.documents.generate import html_to_pdf
 from cases.models import Case, ExportJob, ExportLog
-from cases.statistics import dashboard
+from cases.statistics import dashboard, sections
 from cases.statistics.behind import cases_behind
 from cases.statistics.periods import Period, StatisticsFilter
 from cases.statistics.rollup import RECEIVED, main_claim
@@ -65,8 +65,8 @@ def log_export(user, kind, scope, period: Period, *, rows=0, suppressed=False) -
 def monthly_pages(scope, period: Period, *, suppressed: bool) -> dict:
     """The five sections for the report, without links (a file has no session)."""
     return {
-        name: dashboard.build(name, scope, period, suppressed=suppressed, links=False)
-        for name in dashboard.SECTIONS
+        name: sections.build(name, scope, period, suppressed=suppressed, links=False)
+        for name in sections.SECTIONS
     }
 
 

@@ -21,7 +21,7 @@ from cases.permissions import (
     statistics_home,
     statistics_view,
 )
-from cases.statistics import behind, dashboard, exports
+from cases.statistics import behind, dashboard, exports, sections
 from cases.statistics.periods import MonthField, Period, StatisticsFilter, this_month
 from lawyers.models import ClaimType
 
@@ -66,20 +66,20 @@ def _bad_filter(request, form, section="overview"):
 
 
 def _sections():
-    return [(name, label) for name, (label, _build) in dashboard.SECTIONS.items()]
+    return [(name, label) for name, (label, _build) in sections.SECTIONS.items()]
 
 
 @login_required
 @require_GET
 def section(request, section="overview"):
-    if section not in dashboard.SECTIONS:
+    if section not in sections.SECTIONS:
         raise Http404
     try:
         form, scope, view = _request_scope(request)
     except BadFilter as bad:
         return _bad_filter(request, bad.form, section)
     period = form.cleaned_data["period"]
-    page = dashboard.build(section, scope, period, suppressed=view.suppressed, links=view.links)
+    page = sections.build(section, scope, period, suppressed=view.suppressed, links=view.links)
     return render(
         request,
         f"statistics/{section}.html",

@@ -15,6 +15,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from cases.deadlines import counting
 from cases.deadlines import rules as deadlines
 from cases.deadlines.workdays import load_calendar
 
@@ -49,12 +50,12 @@ class Command(BaseCommand):
                 f"请先运行 python manage.py migrate。（{str(exc).strip().splitlines()[0]}）",
                 returncode=2,
             ) from None
-        result = deadlines.compute(rule, date, calendar, extended=extended)
+        result = counting.compute(rule, date, calendar, extended=extended)
         if json:
             self.stdout.write(_dumps(result.as_json()))
             return
         self.stdout.write(result.due.isoformat())
-        for line in deadlines.explain(result):
+        for line in counting.explain(result):
             self.stdout.write(line)
 
 
