@@ -275,7 +275,7 @@ class Action:
     spec: Transition
     form: object = None
     reason: str = ""
-    links: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # (words, href): where to meet the condition
 
 
 def offered(case: Case, user) -> list[Action]:
@@ -289,7 +289,11 @@ def offered(case: Case, user) -> list[Action]:
         transition_ = method._django_fsm.get_transition(case.state)
         if user is None or not transition_.has_perm(case, user):
             continue
-        actions.append(Action(name=name, spec=spec, reason=case.refusal(name) or ""))
+        check = case.unmet_condition(name)
+        action = Action(name=name, spec=spec, reason=str(check.message) if check else "")
+        if check is not None and check.fix:
+            action.links.append((str(check.fix[0]), check.fix[1]))
+        actions.append(action)
     return actions
 
 

@@ -78,9 +78,13 @@ class CaseQuerySet(models.QuerySet):
 # refuses with it, and the transition forms show it at the top of the form.
 
 
-def condition(message):
+def condition(message, fix=None):
+    """`fix`: (words, anchor on the case page) where the user can meet the condition,
+    shown as a link next to the refusal."""
+
     def attach(check):
         check.message = message
+        check.fix = fix
         return check
 
     return attach
@@ -97,7 +101,7 @@ def claim_is_in_scope(case) -> bool:
     return not claims.is_consultation(case.claim_list)
 
 
-@condition(_("请先生成结案报告，再归档。"))
+@condition(_("请先生成结案报告，再归档。"), fix=(_("去生成结案报告"), "#doc-closing_report"))
 def has_closing_report(case) -> bool:
     return case.documents.filter(kind="closing_report").exists()
 
@@ -294,13 +298,18 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def refusal(self, transition: str) -> str | None:
         """Why `transition` cannot run now although the state allows it (the message
         of its first unmet condition), or None."""
+        check = self.unmet_condition(transition)
+        return str(check.message) if check else None
+
+    def unmet_condition(self, transition: str):
+        """The first condition of `transition` the case does not meet, or None."""
         method = getattr(self, transition)
         spec = method._django_fsm.get_transition(self.state)
         if spec is None:
             return None
         for check in spec.conditions:
             if not check(self):
-                return str(check.message)
+                return check
         return None
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
