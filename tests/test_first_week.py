@@ -5,9 +5,9 @@ One test (at least) per defect; the visual ones are in test_browser_first_week.p
 import pytest
 from django.urls import reverse
 
-from cases.models import Case
+from cases.models import Case, Worker
 from lawyers.models import ClaimType
-from tests.helpers import login, make_case, make_document
+from tests.helpers import login, make_case, make_consent, make_document
 
 WAGE = {"claims": [ClaimType.WAGE], "facts": "拖欠三个月工资。"}
 
@@ -28,3 +28,44 @@ def test_archive_is_offered_with_its_reason_and_a_link_to_the_closing_report(cli
     assert 'href="#doc-closing_report"' in html
     assert 'id="doc-closing_report"' in html
     assert 'data-transition="reopen"' in html
+
+
+# --- 4. the platform has no default -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_intake_form_asks_for_a_platform_instead_of_defaulting_to_meituan(client, world):
+    from tests.test_intake import intake_data
+
+    make_consent()
+    bj = world.beijing
+    login(client, bj.volunteer)
+    page = client.get(reverse("cases:intake")).content.decode()
+    select = page.split('id="id_platform"')[1].split("</select>")[0]
+    assert '<option value="" selected>请选择</option>' in select
+    assert '<option value="unknown">不确定</option>' in select
+    assert '<option value="other">其他</option>' in select
+
+    data = intake_data(bj.station)
+    del data["platform"]
+    response = client.post(reverse("cases:intake"), data)
+    assert response.status_code == 400
+    assert "请选择平台" in response.content.decode()
+    assert not Case.objects.exists()
+
+    response = client.post(reverse("cases:intake"), intake_data(bj.station, platform="unknown"))
+    assert response.status_code == 302
+    assert Case.objects.get().worker.platform == Worker.Platform.UNKNOWN
+
+
+@pytest.mark.django_db
+def test_a_worker_whose_platform_nobody_asked_is_recorded_as_unknown(world):
+    case = make_case(world.beijing.station, world.beijing.volunteer, **WAGE)
+    assert case.worker.platform == Worker.Platform.UNKNOWN
+
+
+def test_an_unknown_platform_names_no_platform_company_in_self_help():
+    from cases.selfhelp.submission import _party, platform_of
+
+    assert platform_of("不确定") == Worker.Platform.OTHER
+    assert _party("不确定", Worker.Platform.UNKNOWN)["kind"] == "employer"
