@@ -69,3 +69,46 @@ def test_an_unknown_platform_names_no_platform_company_in_self_help():
 
     assert platform_of("不确定") == Worker.Platform.OTHER
     assert _party("不确定", Worker.Platform.UNKNOWN)["kind"] == "employer"
+
+
+# --- 6. the worker is told the outcome --------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_resolved_sms_and_the_status_page_say_the_outcome_and_the_amount(
+    world, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from cases.status.page import shown_cases
+    from cases.workflow import apply_transition
+    from tests.helpers import delivered_sms
+
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, state=Case.State.IN_PROGRESS, lawyer=bj.lawyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_transition(
+            case,
+            "resolve",
+            bj.lawyer.user,
+            outcome=Case.Outcome.MEDIATION,
+            amount_recovered=Decimal("12000"),
+        )
+    sms = delivered_sms(case.worker.phone, "case_resolved")
+    assert "结果：经调解结案（有调解书），追回 12,000 元。" in sms
+    assert len(sms) <= 70
+
+    [view], _more = shown_cases([case.worker_id], case.outcome_date)
+    assert view.outcome == "结果：经调解结案（有调解书），追回 12,000 元。"
+    from django.utils import translation
+
+    with translation.override("en"):
+        [view], _more = shown_cases([case.worker_id], case.outcome_date)
+    assert "12,000" in view.outcome and "结果" not in view.outcome
+
+
+def test_the_outcome_sentence_leaves_out_an_amount_nobody_recovered():
+    from cases.status.page import outcome_words
+
+    assert outcome_words("unsuccessful", None) == "结果：您的请求未获支持。"
+    assert outcome_words("", None) == ""

@@ -172,6 +172,20 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         UNSUCCESSFUL = "unsuccessful", _("未获支持")
         OTHER = "other", _("其他")
 
+    # The outcome as the worker reads it (status page, 已办结 SMS): plain words, no
+    # procedure. The sentence around it is cases.status.page.outcome_words.
+    WORKER_OUTCOMES = {
+        Outcome.ADVICE: _("工会已当场解答您的问题"),
+        Outcome.MEDIATION: _("经调解结案（有调解书）"),
+        Outcome.SETTLEMENT: _("您与对方已和解"),
+        Outcome.RECOGNITION: _("已认定为工伤"),
+        Outcome.AWARD: _("仲裁委员会已作出裁决"),
+        Outcome.JUDGMENT: _("法院已作出判决"),
+        Outcome.PAID: _("对方已支付"),
+        Outcome.UNSUCCESSFUL: _("您的请求未获支持"),
+        Outcome.OTHER: _("已办结"),
+    }
+
     number = models.CharField(_("案件编号"), max_length=20, unique=True, editable=False)
     worker = models.ForeignKey(
         Worker, verbose_name=_("劳动者"), on_delete=models.PROTECT, related_name="cases"
