@@ -112,3 +112,48 @@ def test_the_outcome_sentence_leaves_out_an_amount_nobody_recovered():
 
     assert outcome_words("unsuccessful", None) == "结果：您的请求未获支持。"
     assert outcome_words("", None) == ""
+
+
+# --- 7. a deadline shows whose move it is ------------------------------------------
+
+THEIRS = {
+    "injury.employer_application",  # the employer
+    "injury.acceptance",
+    "injury.decision",
+    "injury.decision_simple",
+    "injury.appraisal_conclusion",
+    "injury.reappraisal_conclusion",
+    "admin.reconsideration_decision",
+    "labor.mediation",
+    "labor.arbitration_acceptance",
+    "labor.arbitration_award",
+    "labor.set_aside_final_award",  # the employer
+    "civil.payment_order_objection",  # the debtor (the employer)
+    "legalaid.decision",
+    "legalaid.assignment",  # when a 法律援助机构 granted aid; ours when the union accepted
+    "inspection.investigation",
+}
+
+
+def test_every_rule_says_whose_move_it_is():
+    from cases.deadlines import rules
+
+    for code, rule in rules.RULES.items():
+        expected = code not in THEIRS
+        by_transition = expected or code == "legalaid.assignment"
+        assert rules.is_ours(rule.binds_for(None)) == by_transition, code
+        assert rules.is_ours(rule.binds_for(object())) == expected, code
+
+
+@pytest.mark.django_db
+def test_the_unions_own_duty_to_assign_is_tagged_as_ours(client, world):
+    from cases.models import Deadline
+
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, state=Case.State.ACCEPTED, **WAGE)
+    deadline = case.deadlines.get(rule="legalaid.assignment")
+    assert deadline.binds == Deadline.Binds.UNION
+    html = login(client, bj.coordinator).get(reverse("cases:detail", args=[case.number]))
+    item = html.content.decode().split('data-rule="legalaid.assignment"')[1].split("</li>")[0]
+    assert "工会须办理" in item and "whose-move ours" in item
+    assert "等待对方/机关" not in item
