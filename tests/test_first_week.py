@@ -157,3 +157,38 @@ def test_the_unions_own_duty_to_assign_is_tagged_as_ours(client, world):
     item = html.content.decode().split('data-rule="legalaid.assignment"')[1].split("</li>")[0]
     assert "工会须办理" in item and "whose-move ours" in item
     assert "等待对方/机关" not in item
+
+
+# --- 8. milestones filtered by claim ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_wage_case_offers_its_own_milestones_first_and_the_rest_behind_other(client, world):
+    bj = world.beijing
+    case = make_case(
+        bj.station, bj.volunteer, state=Case.State.IN_PROGRESS, lawyer=bj.lawyer, **WAGE
+    )
+    page = login(client, bj.lawyer.user).get(reverse("cases:milestone_add", args=[case.number]))
+    select = page.content.decode().split('id="id_kind"')[1].split("</select>")[0]
+    ours, others = select.split('<optgroup label="其他节点">')
+    assert '<optgroup label="本案常用节点">' in ours
+    assert 'value="arbitration_filed"' in ours and 'value="employment_ended"' in ours
+    for injury_only in ("injury_filed", "appraisal_applied", "accident"):
+        assert f'value="{injury_only}"' not in ours
+        assert f'value="{injury_only}"' in others
+
+
+@pytest.mark.django_db
+def test_the_milestone_reference_names_milestones_instead_of_codes(client, world):
+    bj = world.beijing
+    case = make_case(
+        bj.station, bj.volunteer, state=Case.State.IN_PROGRESS, lawyer=bj.lawyer, **WAGE
+    )
+    page = login(client, bj.lawyer.user).get(reverse("cases:milestone_add", args=[case.number]))
+    reference = page.content.decode().split('id="milestone-reference"')[1]
+    assert (
+        "<strong>申请劳动仲裁</strong>" in reference
+        and "<strong>劳动关系终止</strong>" in reference
+    )
+    for code in ("accident ·", "knew_infringement ·", "arbitration_filed ·"):
+        assert code not in reference
