@@ -89,6 +89,9 @@ class Transition:
     effects: tuple[Hook, ...] = ()  # after the change and its event
     system: bool = False  # the scheduler or the router may run it without a user
     hint: Promise | None = None  # shown where the action is offered
+    # What the user usually does next, linked from the confirmation: (words, URL name
+    # taking the case number).
+    then: tuple[Promise, str] | None = None
 
 
 REASON_MISSING = {
@@ -128,6 +131,7 @@ TRANSITIONS: dict[str, Transition] = {
         worker_sms="case_accepted",
         prepare=(_eligibility_allowed,),
         effects=(bookkeeping.open_assignment_clock,),
+        then=(gettext_lazy("分派律师"), "cases:assign"),
     ),
     "refer": Transition(gettext_lazy("转介"), form=forms.ReferForm, worker_sms="case_referred"),
     "assign": Transition(

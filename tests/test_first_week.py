@@ -192,3 +192,84 @@ def test_the_milestone_reference_names_milestones_instead_of_codes(client, world
     )
     for code in ("accident ·", "knew_infringement ·", "arbitration_filed ·"):
         assert code not in reference
+
+
+# --- 10. no accept option that always fails ----------------------------------------
+
+
+@pytest.mark.django_db
+def test_accepting_aid_does_not_offer_hardship_not_met(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, **WAGE)
+    html = login(client, bj.coordinator).get(reverse("cases:detail", args=[case.number]))
+    form = html.content.decode().split('data-transition="accept_for_aid"')[1].split("</form>")[0]
+    assert "hardship_not_met" not in form and "不符合经济困难标准" not in form
+    assert 'value="exempt_42_3"' in form
+
+
+# --- 11. the smaller ones ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_after_accepting_aid_the_confirmation_links_to_assigning_a_lawyer(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, **WAGE)
+    login(client, bj.coordinator)
+    response = client.post(
+        reverse("cases:transition", args=[case.number, "accept_for_aid"]),
+        {
+            "accept_for_aid-expected_state": "received",
+            "accept_for_aid-eligibility": "exempt_42_3",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert f'<a href="{reverse("cases:assign", args=[case.number])}">分派律师</a>' in html
+
+
+@pytest.mark.django_db
+def test_the_receipt_with_its_one_time_code_is_never_cached(client, world):
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, **WAGE)
+    response = login(client, bj.volunteer).get(reverse("cases:receipt", args=[case.number]))
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_without_public_url_the_printed_receipt_uses_the_address_the_request_came_to(
+    world, settings
+):
+    from cases.documents.generate import render_html
+
+    settings.PUBLIC_URL = ""
+    case = make_case(world.beijing.station, world.beijing.volunteer, **WAGE)
+    html = render_html(case, "receipt", base_url="https://yizhan.example.org/")
+    assert "https://yizhan.example.org/status/" in html
+    assert "（/status/）" not in html
+
+
+@pytest.mark.django_db
+def test_the_arbitration_application_prints_the_legal_name_and_no_platform_as_occupation(world):
+    from cases.documents.generate import render_html
+    from cases.models import Party
+
+    case = make_case(
+        world.beijing.station,
+        world.beijing.volunteer,
+        worker={"platform": "unknown"},
+        parties=[{"kind": Party.Kind.AGENCY, "name": "北京鑫源人力资源服务有限公司"}],
+        **WAGE,
+    )
+    html = render_html(case, "arbitration_application")
+    assert "北京鑫源人力资源服务有限公司（" not in html
+    assert "不确定" not in html and "其他" not in html.split("职业")[1][:60]
+
+
+@pytest.mark.django_db
+def test_a_chosen_language_is_remembered_beyond_the_browser_session(client, world):
+    login(client, world.beijing.volunteer)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    cookie = response.cookies["django_language"]
+    assert cookie.value == "en" and int(cookie["max-age"]) >= 300 * 24 * 3600
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9", follow=True)
+    assert '<html lang="en">' in page.content.decode()
