@@ -73,3 +73,20 @@ def test_the_confirmation_shows_where_the_page_lands_after_a_save(new_page):
     page.wait_for_load_state()
     assert page.url.endswith("#documents")
     assert in_view(page, ".messages")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_in_english_the_language_switch_and_the_badges_stay_on_one_line(new_page):
+    world = make_world()
+    case = make_case(world.beijing.station, state=Case.State.ACCEPTED, claims=["wage"])
+    page = new_page(PHONE, locale="en-US")
+    browser_login(page, world.beijing.coordinator.username)
+    page.goto(case.get_absolute_url())
+    assert page.locator("html").get_attribute("lang") == "en"
+    brand = page.locator(".topbar .brand").bounding_box()
+    switch = page.locator(".topbar .lang button").bounding_box()
+    assert abs(switch["y"] + switch["height"] / 2 - (brand["y"] + brand["height"] / 2)) < 12
+    for badge in page.locator("#deadlines-panel .badge").all():
+        box = badge.bounding_box()
+        line = float(badge.evaluate("b => parseFloat(getComputedStyle(b).lineHeight) || 20"))
+        assert box["height"] < 1.8 * line, badge.inner_text()

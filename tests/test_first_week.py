@@ -273,3 +273,62 @@ def test_a_chosen_language_is_remembered_beyond_the_browser_session(client, worl
     assert cookie.value == "en" and int(cookie["max-age"]) >= 300 * 24 * 3600
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9", follow=True)
     assert '<html lang="en">' in page.content.decode()
+
+
+# --- 9. the closing report: true order, names, written at archive time --------------
+
+
+@pytest.mark.django_db
+def test_the_closing_report_is_rewritten_at_archive_with_the_deadlines_archiving_settled(
+    world,
+):
+    import datetime
+
+    from cases.deadlines import bookkeeping
+    from cases.documents.fill import _deadlines, _timeline
+    from cases.workflow import apply_transition
+
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, state=Case.State.RESOLVED, lawyer=bj.lawyer, **WAGE)
+    bookkeeping.record_milestone(case, "arbitration_filed", datetime.date.today(), bj.lawyer.user)
+    before = _deadlines(case)
+    assert before["deadline_counts"]["open"] >= 1
+    make_document(case, kind="closing_report")
+    apply_transition(case, "close", world.admin)
+
+    assert case.documents.filter(kind="closing_report").count() == 2  # the final one, by the system
+    after = _deadlines(case)
+    assert after["deadline_counts"]["open"] == 0
+    assert all("《" not in d["name"] and d["citation"] for d in after["deadlines"])
+    texts = [row["text"] for row in _timeline(case)]
+    # The milestone recorded after the resolution, the same day, comes after it.
+    assert texts.index("申请劳动仲裁") > texts.index("律师办理中 → 已办结")
+
+
+# --- 12. no Chinese left in the English case log ------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_case_log_written_by_the_system_reads_in_english(client, world):
+    import datetime
+    import re
+
+    from cases.deadlines import bookkeeping
+    from cases.workflow import apply_transition
+
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, state=Case.State.RESOLVED, lawyer=bj.lawyer, **WAGE)
+    bookkeeping.record_milestone(
+        case, "arbitration_filed", datetime.date(2026, 11, 20), bj.lawyer.user
+    )
+    make_document(case, kind="receipt")
+    make_document(case, kind="closing_report")
+    apply_transition(case, "close", world.admin)
+    client.cookies["django_language"] = "en"
+    html = login(client, bj.coordinator).get(reverse("cases:detail", args=[case.number]))
+    log = html.content.decode().split('id="timeline"')[1].split("</section>")[0]
+    text = re.sub(r"<[^>]+>", " ", log)
+    for name in (bj.lawyer.name, bj.coordinator.first_name, bj.volunteer.first_name, "root"):
+        text = text.replace(name, "")
+    assert not re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", text)
+    assert "Arbitration" in text or "arbitration" in text
