@@ -332,3 +332,23 @@ def test_the_case_log_written_by_the_system_reads_in_english(client, world):
         text = text.replace(name, "")
     assert not re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", text)
     assert "Arbitration" in text or "arbitration" in text
+
+
+# --- 5. an archived case generates no documents -------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_archived_case_offers_no_document_generation_and_refuses_it(client, world):
+    from cases.documents.generate import DocumentRefused, generate
+
+    bj = world.beijing
+    case = make_case(bj.station, bj.volunteer, state=Case.State.CLOSED, lawyer=bj.lawyer, **WAGE)
+    html = login(client, bj.coordinator).get(reverse("cases:detail", args=[case.number]))
+    panel = html.content.decode().split('id="documents"')[1].split("</section>")[0]
+    assert "/generate/" not in panel
+    stored = case.documents.count()
+    with pytest.raises(DocumentRefused):
+        generate(case, "closing_report", bj.coordinator)
+    response = client.post(reverse("cases:document_generate", args=[case.number, "closing_report"]))
+    assert case.documents.count() == stored
+    assert response.status_code in (302, 400, 403, 404)
