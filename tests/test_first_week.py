@@ -178,6 +178,18 @@ def test_a_wage_case_offers_its_own_milestones_first_and_the_rest_behind_other(c
         assert f'value="{injury_only}"' in others
 
 
+def test_every_claims_milestone_is_a_milestone_kind_and_every_kind_has_a_claim():
+    from cases.claims import MILESTONES
+    from cases.models import Milestone
+
+    kinds = set(Milestone.Kind.values)
+    listed = {kind for group in MILESTONES.values() for kind in group}
+    assert listed <= kinds
+    # Pauses and the complaint itself start no deadline on their own, but still belong
+    # to a claim: nothing is only reachable under 其他节点.
+    assert kinds - listed == set(), kinds - listed
+
+
 @pytest.mark.django_db
 def test_the_milestone_reference_names_milestones_instead_of_codes(client, world):
     bj = world.beijing
