@@ -68,6 +68,8 @@ def test_an_unknown_platform_names_no_platform_company_in_self_help():
     from cases.selfhelp.submission import _party, platform_of
 
     assert platform_of("不确定") == Worker.Platform.OTHER
+    assert platform_of("  ") == Worker.Platform.UNKNOWN  # a self-report naming nobody
+    assert platform_of("美团 望京站") == Worker.Platform.MEITUAN
     assert _party("不确定", Worker.Platform.UNKNOWN)["kind"] == "employer"
 
 

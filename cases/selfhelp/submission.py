@@ -191,8 +191,11 @@ NOT_A_PLATFORM = (Worker.Platform.OTHER, Worker.Platform.UNKNOWN)
 
 
 def platform_of(employer: str) -> str:
-    """The platform a worker named, if it is one we list (美团, 饿了么…)."""
+    """The platform a worker named, if it is one we list (美团, 饿了么…); 其他 for a
+    name we do not list, 不确定 when they named none."""
     text = employer.strip()
+    if not text:
+        return Worker.Platform.UNKNOWN
     for code, label in Worker.Platform.choices:
         if code not in NOT_A_PLATFORM and str(label) and str(label) in text:
             return code
