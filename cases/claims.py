@@ -26,6 +26,103 @@ INJURY_LIKE = frozenset({ClaimType.INJURY, ClaimType.OCCUPATIONAL})
 ACCIDENT = frozenset({ClaimType.INJURY, ClaimType.OCCUPATIONAL, ClaimType.TORT})
 
 
+# The milestones (Milestone.Kind values) a case with each claim passes through, in the
+# order the milestone form offers them; the others sit behind 其他节点. Legal aid's
+# own milestones come first for every claim.
+_LEGAL_AID = ("legalaid_applied", "legalaid_granted")
+_LABOR_DISPUTE = (
+    "employment_ended",
+    "mediation_applied",
+    "mediation_agreement_effective",
+    "arbitration_filed",
+    "arbitration_accepted",
+    "award_received",
+    "final_award_received",
+    "award_set_aside",
+    "payment_order_received",
+    "pre_suit_preservation",
+    "lawsuit_filed",
+    "judgment_served",
+    "ruling_served",
+    "performance_due",
+)
+_ADMINISTRATIVE = (
+    "reconsideration_applied",
+    "reconsideration_accepted",
+    "reconsideration_decided",
+    "admin_judgment_served",
+    "admin_ruling_served",
+)
+MILESTONES = {
+    ClaimType.WAGE: (
+        *_LEGAL_AID,
+        *_LABOR_DISPUTE,
+        "violation_ended",
+        "inspection_complaint",
+        "inspection_opened",
+    ),
+    ClaimType.LABOR: (
+        *_LEGAL_AID,
+        "knew_infringement",  # 调解仲裁法 27(1); unpaid pay runs from the end (27(4))
+        *_LABOR_DISPUTE,
+        "violation_ended",
+        "inspection_complaint",
+        "inspection_opened",
+    ),
+    ClaimType.INJURY: (
+        *_LEGAL_AID,
+        "accident",
+        "injury_filed",
+        "injury_supplemented",
+        "injury_accepted",
+        "injury_decision_paused",
+        "injury_decision_resumed",
+        "injury_decided",
+        "appraisal_applied",
+        "appraisal_concluded",
+        "reappraisal_applied",
+        "reappraisal_concluded",
+        *_ADMINISTRATIVE,
+        "knew_infringement",
+        *_LABOR_DISPUTE,
+    ),
+    ClaimType.OCCUPATIONAL: (
+        *_LEGAL_AID,
+        "accident",
+        "occupational_filed",
+        "occupational_confirmed",
+        *_ADMINISTRATIVE,
+        "lawsuit_filed",
+        "judgment_served",
+        "ruling_served",
+        "performance_due",
+    ),
+    ClaimType.TORT: (
+        *_LEGAL_AID,
+        "accident",
+        "knew_damage",
+        "traffic_finding_served",
+        "mediation_agreement_effective",
+        "pre_suit_preservation",
+        "lawsuit_filed",
+        "judgment_served",
+        "ruling_served",
+        "performance_due",
+    ),
+    ClaimType.CONSULT: (),
+}
+
+
+def milestones_for(claims) -> list[str]:
+    """The milestone kinds of these claims, without repeats, in the order of the first
+    claim that lists each."""
+    seen: dict[str, None] = {}
+    for claim in claims:
+        for kind in MILESTONES.get(claim, ()):
+            seen.setdefault(kind, None)
+    return list(seen)
+
+
 def exempt_42_3(claims) -> bool:
     return bool(EXEMPT_42_3 & set(claims))
 

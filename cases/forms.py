@@ -101,7 +101,12 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    platform = forms.ChoiceField(label=_("平台"), choices=Worker.Platform.choices)
+    # No default: a platform nobody chose is wrong data in every statistic.
+    platform = forms.ChoiceField(
+        label=_("平台"),
+        choices=[("", _("请选择"))] + Worker.Platform.choices,
+        error_messages={"required": _("请选择平台；劳动者说不清的，选“不确定”。")},
+    )
     arrangement = forms.ChoiceField(
         label=_("用工方式"), choices=Worker.Arrangement.choices, initial=Worker.Arrangement.UNKNOWN
     )

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -294,10 +295,13 @@ def do_transition(request, number, transition):
         form.add_error(None, str(exc))
         return _detail(request, case, bound=form, status=400)
     mark_seen(case, request.user)
-    messages.success(
-        request,
-        _("%(number)s：%(action)s。") % {"number": case.number, "action": spec.label},
-    )
+    text = _("%(number)s：%(action)s。") % {"number": case.number, "action": spec.label}
+    if spec.then:
+        words, url_name = spec.then
+        text = format_html(
+            '{} <a href="{}">{}</a>', text, reverse(url_name, args=[case.number]), words
+        )
+    messages.success(request, text)
     return redirect(_safe_next(request, case.get_absolute_url()))
 
 

@@ -89,6 +89,9 @@ class Transition:
     effects: tuple[Hook, ...] = ()  # after the change and its event
     system: bool = False  # the scheduler or the router may run it without a user
     hint: Promise | None = None  # shown where the action is offered
+    # What the user usually does next, linked from the confirmation: (words, URL name
+    # taking the case number).
+    then: tuple[Promise, str] | None = None
 
 
 REASON_MISSING = {
@@ -128,6 +131,7 @@ TRANSITIONS: dict[str, Transition] = {
         worker_sms="case_accepted",
         prepare=(_eligibility_allowed,),
         effects=(bookkeeping.open_assignment_clock,),
+        then=(gettext_lazy("分派律师"), "cases:assign"),
     ),
     "refer": Transition(gettext_lazy("转介"), form=forms.ReferForm, worker_sms="case_referred"),
     "assign": Transition(
@@ -275,7 +279,7 @@ class Action:
     spec: Transition
     form: object = None
     reason: str = ""
-    links: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # (words, href): where to meet the condition
 
 
 def offered(case: Case, user) -> list[Action]:
@@ -289,7 +293,11 @@ def offered(case: Case, user) -> list[Action]:
         transition_ = method._django_fsm.get_transition(case.state)
         if user is None or not transition_.has_perm(case, user):
             continue
-        actions.append(Action(name=name, spec=spec, reason=case.refusal(name) or ""))
+        check = case.unmet_condition(name)
+        action = Action(name=name, spec=spec, reason=str(check.message) if check else "")
+        if check is not None and check.fix:
+            action.links.append((str(check.fix[0]), check.fix[1]))
+        actions.append(action)
     return actions
 
 

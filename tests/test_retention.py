@@ -133,7 +133,7 @@ def test_the_run_removes_personal_data_and_files_and_keeps_the_statistics(
         "",
         "",
     )
-    assert worker.platform == "other" and worker.anonymised_at is not None
+    assert worker.platform == "unknown" and worker.anonymised_at is not None
     assert worker.domicile == "" and worker.birth_date is None
     assert not Particulars.objects.filter(case=case).exists()
     parties = {p.kind: (p.name, p.contact, p.credit_code) for p in case.parties.all()}

@@ -104,7 +104,7 @@ def test_the_same_dedupe_key_queues_one_message():
 def test_console_backend_prints_the_message(settings, capsys, django_capture_on_commit_callbacks):
     settings.SMS_BACKEND = "console"
     with django_capture_on_commit_callbacks(execute=True):
-        sms.send_sms(PHONE, "case_resolved", {"number": "110105-2026-00001"})
+        sms.send_sms(PHONE, "case_resolved", {"number": "110105-2026-00001", "outcome": ""})
     out = capsys.readouterr().out
     assert PHONE in out and "110105-2026-00001" in out
     assert SmsMessage.objects.get().status == SmsMessage.Status.SENT
@@ -120,7 +120,10 @@ SAMPLE_PARAMS = {
         "lawyer": "欧阳明辉",
         "firm": "云南天外天律师事务所",
     },
-    "case_resolved": {"number": "530103-2026-00042"},
+    "case_resolved": {
+        "number": "530103-2026-00042",
+        "outcome": "结果：经调解结案（有调解书），追回 123,456 元。",
+    },
     "case_withdrawn": {"number": "530103-2026-00042"},
 }
 

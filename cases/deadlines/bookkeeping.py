@@ -101,7 +101,7 @@ def _unsaved_deadline(case, rule, trigger_date, calendar, milestone=None):
         milestone=milestone,
         rule=rule.code,
         trigger_date=trigger_date,
-        binds=rule.binds,
+        binds=rule.binds_for(milestone),
     )
     compute_for(deadline, calendar, milestone_date=trigger_date)
     return deadline

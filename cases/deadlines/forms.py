@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.claims import milestones_for
 from cases.models import Deadline, Milestone
 
 EARLIEST = datetime.date(2000, 1, 1)
@@ -45,6 +46,15 @@ def _check_date(value, *, allow_future=False):
     return value
 
 
+def milestone_choices(claims) -> tuple[list, list]:
+    """(the case's milestones, the others) as (kind, label) pairs: the claim's own first
+    (cases.claims.MILESTONES), every other kind after them."""
+    labels = dict(Milestone.Kind.choices)
+    ours = [(kind, labels[kind]) for kind in milestones_for(claims) if kind in labels]
+    mine = {kind for kind, _label in ours}
+    return ours, [(kind, label) for kind, label in Milestone.Kind.choices if kind not in mine]
+
+
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("程序节点"),
@@ -53,6 +63,16 @@ class MilestoneForm(forms.Form):
     )
     date = _date_field(_("日期"), _("事件发生或收到文书的日期（起算日当日不计入期限）"))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, claims=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        ours, others = milestone_choices(claims)
+        if ours and others:
+            self.fields["kind"].choices = [
+                ("", _("请选择")),
+                (_("本案常用节点"), ours),
+                (_("其他节点"), others),
+            ]
 
     def clean(self):
         data = super().clean()

@@ -41,6 +41,15 @@ def period_text(n: int, unit: str) -> str:
 WORKER = "worker"  # our side must act: missing it can cost the claim
 AGENCY = "agency"  # the other side or an authority must act: we wait and chase
 LAWYER = "lawyer"  # internal service level of the volunteer lawyer
+UNION = "union"  # the union's own duty (as the body that gives aid): ours, not the claim's
+
+# Whose move it is: ours (the worker's side, the union, the lawyer) or theirs (an
+# agency, a court, the employer). Every screen that tags a deadline reads it here.
+OURS = frozenset({WORKER, UNION, LAWYER})
+
+
+def is_ours(binds: str) -> bool:
+    return binds in OURS
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,16 @@ class Rule:
     # (工伤保险条例 20(3)). The pause is read from the case's milestones, so correcting
     # one of their dates recomputes the deadline (see `pause_from`).
     paused_by: tuple[str, str] | tuple[()] = ()
+    # Who must act when the rule is started by one of our own transitions rather than
+    # by a milestone (法律援助法 43 I: when the union accepts aid it assigns the lawyer
+    # itself; when a 法律援助机构 grants aid, that agency assigns). Empty: `binds`.
+    binds_on_transition: str = ""
+
+    def binds_for(self, milestone) -> str:
+        """Who must act on a deadline started by `milestone` (None: a transition)."""
+        if milestone is None and self.binds_on_transition:
+            return self.binds_on_transition
+        return self.binds
 
     @property
     def period_label(self) -> str:
@@ -516,6 +535,7 @@ RULES: dict[str, Rule] = {
             DAYS,
             AGENCY,
             _("《法律援助法》第四十三条第一款"),
+            binds_on_transition=UNION,
         ),
         _rule(
             "inspection.complaint",

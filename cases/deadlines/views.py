@@ -25,6 +25,7 @@ from cases.deadlines.forms import (
     LimitationForm,
     MilestoneEditForm,
     MilestoneForm,
+    milestone_choices,
 )
 from cases.models import Deadline, Milestone
 from cases.permissions import (
@@ -53,7 +54,11 @@ def _editable_case(request, number):
 @login_required
 def milestone_add(request, number):
     case = _editable_case(request, number)
-    form = MilestoneForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    form = MilestoneForm(
+        request.POST or None,
+        initial={"kind": request.GET.get("kind", "")},
+        claims=case.claim_list,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         milestone = bookkeeping.record_milestone(
@@ -67,7 +72,7 @@ def milestone_add(request, number):
     return render(
         request,
         "cases/milestone_form.html",
-        {"case": case, "form": form, "rules": _rules_by_kind()},
+        {"case": case, "form": form, "reference": _reference(case.claim_list)},
     )
 
 
@@ -101,12 +106,20 @@ def milestone_edit(request, number, pk):
     )
 
 
-def _rules_by_kind():
-    """For the milestone form: which deadlines each kind starts."""
-    out = {}
-    for kind, _label in Milestone.Kind.choices:
-        out[kind] = [r for r in rules.RULES.values() if kind in r.triggers]
-    return out
+def _reference(claims) -> dict:
+    """For the milestone form: the deadlines each milestone starts on this case, by the
+    milestone's name; the case's own milestones first, the others apart."""
+    ours, others = milestone_choices(claims)
+
+    def rows(choices):
+        out = []
+        for kind, label in choices:
+            started = rules.rules_for_trigger(kind, claims)
+            if started:
+                out.append({"kind": kind, "label": label, "rules": started})
+        return out
+
+    return {"ours": rows(ours), "others": rows(others)}
 
 
 # ---------------------------------------------------------------------------

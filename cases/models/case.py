@@ -78,9 +78,13 @@ class CaseQuerySet(models.QuerySet):
 # refuses with it, and the transition forms show it at the top of the form.
 
 
-def condition(message):
+def condition(message, fix=None):
+    """`fix`: (words, anchor on the case page) where the user can meet the condition,
+    shown as a link next to the refusal."""
+
     def attach(check):
         check.message = message
+        check.fix = fix
         return check
 
     return attach
@@ -97,7 +101,7 @@ def claim_is_in_scope(case) -> bool:
     return not claims.is_consultation(case.claim_list)
 
 
-@condition(_("请先生成结案报告，再归档。"))
+@condition(_("请先生成结案报告，再归档。"), fix=(_("去生成结案报告"), "#doc-closing_report"))
 def has_closing_report(case) -> bool:
     return case.documents.filter(kind="closing_report").exists()
 
@@ -167,6 +171,20 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         PAID = "paid", _("用人单位支付/清偿")
         UNSUCCESSFUL = "unsuccessful", _("未获支持")
         OTHER = "other", _("其他")
+
+    # The outcome as the worker reads it (status page, 已办结 SMS): plain words, no
+    # procedure. The sentence around it is cases.status.page.outcome_words.
+    WORKER_OUTCOMES = {
+        Outcome.ADVICE: _("工会已当场解答您的问题"),
+        Outcome.MEDIATION: _("经调解结案（有调解书）"),
+        Outcome.SETTLEMENT: _("您与对方已和解"),
+        Outcome.RECOGNITION: _("已认定为工伤"),
+        Outcome.AWARD: _("仲裁委员会已作出裁决"),
+        Outcome.JUDGMENT: _("法院已作出判决"),
+        Outcome.PAID: _("对方已支付"),
+        Outcome.UNSUCCESSFUL: _("您的请求未获支持"),
+        Outcome.OTHER: _("已办结"),
+    }
 
     number = models.CharField(_("案件编号"), max_length=20, unique=True, editable=False)
     worker = models.ForeignKey(
@@ -294,13 +312,18 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def refusal(self, transition: str) -> str | None:
         """Why `transition` cannot run now although the state allows it (the message
         of its first unmet condition), or None."""
+        check = self.unmet_condition(transition)
+        return str(check.message) if check else None
+
+    def unmet_condition(self, transition: str):
+        """The first condition of `transition` the case does not meet, or None."""
         method = getattr(self, transition)
         spec = method._django_fsm.get_transition(self.state)
         if spec is None:
             return None
         for check in spec.conditions:
             if not check(self):
-                return str(check.message)
+                return check
         return None
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):

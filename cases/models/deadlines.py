@@ -89,6 +89,7 @@ class Deadline(models.Model):
         WORKER = "worker", _("我方须办理")
         AGENCY = "agency", _("等待对方/机关")
         LAWYER = "lawyer", _("律师服务时限")
+        UNION = "union", _("工会须办理")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     milestone = models.ForeignKey(

@@ -34,6 +34,9 @@ class Worker(models.Model):
         DADA = "dada", _("达达")
         ZTO = "zto", _("中通/圆通/韵达等快递")
         OTHER = "other", _("其他")
+        # The volunteer asked and the worker could not say: recorded as such, never
+        # guessed (a default platform fed every statistic with riders nobody met).
+        UNKNOWN = "unknown", _("不确定")
 
     class Arrangement(models.TextChoices):
         CONTRACT = "contract", _("劳动合同")
@@ -49,7 +52,7 @@ class Worker(models.Model):
     )
     id_number_hash = IdNumberHashField(source="id_number", db_index=True, db_default="")
     platform = models.CharField(
-        _("平台"), max_length=20, choices=Platform.choices, default=Platform.OTHER
+        _("平台"), max_length=20, choices=Platform.choices, default=Platform.UNKNOWN
     )
     arrangement = models.CharField(
         _("用工方式"), max_length=20, choices=Arrangement.choices, default=Arrangement.UNKNOWN

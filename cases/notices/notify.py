@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Notification
 from cases.notices.sms import send_sms
+from cases.status.page import outcome_words
 from config.i18n import in_every_language
 from lawyers.models import Lawyer
 from stations.models import Membership
@@ -68,6 +69,8 @@ def worker_notice(event, template: str) -> None:
         if case.lawyer is None:
             return
         params.update(lawyer=case.lawyer.name, firm=case.lawyer.firm)
+    elif template == "case_resolved":
+        params["outcome"] = outcome_words(case.outcome, case.amount_recovered)
     send_sms(case.worker.phone, template, params, dedupe_key=f"event:{event.pk}:worker")
 
 

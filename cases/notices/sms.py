@@ -64,7 +64,8 @@ TEMPLATES = {
     "case_accepted": _("您的求助{number}已受理，正在为您安排律师。"),
     "case_referred": _("您的求助{number}已转介，请联系：{referred_to}。"),
     "lawyer_accepted": _("{lawyer}律师（{firm}）已接手您的案件{number}，将与您联系。"),
-    "case_resolved": _("您的案件{number}已办结，如有疑问请联系登记驿站。"),
+    # {outcome}: cases.status.page.outcome_words, the sentence the status page shows
+    "case_resolved": _("您的案件{number}已办结。{outcome}有疑问请联系登记驿站。"),
     "case_withdrawn": _("您的案件{number}已按您的要求撤回。如需帮助可再到驿站求助。"),
     # routing: the lawyer hears of a new assignment
     "lawyer_assigned": _(

@@ -186,17 +186,24 @@ def submit(*, station, phone: str, token, data: dict, photos, consent, now=None)
     return Submitted(case=case, access_code=code, first=True)
 
 
+# Choices of Worker.Platform that name no platform company.
+NOT_A_PLATFORM = (Worker.Platform.OTHER, Worker.Platform.UNKNOWN)
+
+
 def platform_of(employer: str) -> str:
-    """The platform a worker named, if it is one we list (美团, 饿了么…)."""
+    """The platform a worker named, if it is one we list (美团, 饿了么…); 其他 for a
+    name we do not list, 不确定 when they named none."""
     text = employer.strip()
+    if not text:
+        return Worker.Platform.UNKNOWN
     for code, label in Worker.Platform.choices:
-        if code != Worker.Platform.OTHER and str(label) and str(label) in text:
+        if code not in NOT_A_PLATFORM and str(label) and str(label) in text:
             return code
     return Worker.Platform.OTHER
 
 
 def _party(employer: str, platform: str) -> dict:
-    kind = Party.Kind.PLATFORM if platform != Worker.Platform.OTHER else Party.Kind.EMPLOYER
+    kind = Party.Kind.PLATFORM if platform not in NOT_A_PLATFORM else Party.Kind.EMPLOYER
     return {"kind": kind, "name": employer.strip()[:100]}
 
 

@@ -3,6 +3,7 @@
 import datetime
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone, translation
@@ -56,6 +57,7 @@ def _case_rows_sql(n_workers: int) -> str:
     placeholders = ", ".join(["%s"] * n_workers)
     return (
         "SELECT c.number, c.claims, c.state, c.updated_at, c.referred_to,"
+        " c.outcome, c.amount_recovered,"
         f" (SELECT {array}(s.name, s.phone) FROM {station} s WHERE s.id = c.station_id),"
         f" (SELECT {array}(l.name, l.firm) FROM {lawyer} l WHERE l.id = c.lawyer_id),"
         f" (SELECT {array}(d.due_date, d.rule, d.provisional, d.safe_date) FROM {deadline} d"
@@ -82,7 +84,9 @@ def case_rows_query(worker_ids: list[int], limit: int) -> tuple[str, list]:
     return _case_rows_sql(len(worker_ids)), params
 
 
-def _case_row(number, claims, state, updated_at, referred_to, station, lawyer, deadline):
+def _case_row(
+    number, claims, state, updated_at, referred_to, outcome, amount, station, lawyer, deadline
+):
     # psycopg hands back json as Python values, SQLite as text; SQLite also gives text
     # for datetimes and 0/1 for booleans.
     station, lawyer, deadline = (
@@ -95,6 +99,8 @@ def _case_row(number, claims, state, updated_at, referred_to, station, lawyer, d
         "state": state,
         "updated_at": _aware(updated_at),
         "referred_to": referred_to,
+        "outcome": outcome,
+        "amount_recovered": None if amount is None else Decimal(str(amount)),
         "station__name": station[0],
         "station__phone": station[1],
         "lawyer": tuple(lawyer) if lawyer else None,  # (name, firm)
@@ -177,6 +183,25 @@ def safe_date_words(safe: datetime.date, today) -> str:
     return _("最晚请在%(date)s前办理（暂定）") % {"date": when}
 
 
+OUTCOME_SHOWN = {Case.State.RESOLVED, Case.State.CLOSED}
+
+
+@per_language
+def outcome_words(outcome: str, amount: Decimal | None) -> str:
+    """The result in one plain sentence, for the status page and the 已办结 SMS:
+    "结果：经调解结案（有调解书），追回 12,000 元。" """
+    if not outcome:
+        return ""
+    words = Case.WORKER_OUTCOMES.get(outcome, outcome)
+    if amount:
+        whole = amount == amount.to_integral_value()
+        return _("结果：%(outcome)s，追回 %(amount)s 元。") % {
+            "outcome": words,
+            "amount": f"{amount:,.0f}" if whole else f"{amount:,.2f}",
+        }
+    return _("结果：%(outcome)s。") % {"outcome": words}
+
+
 @per_language
 def lawyer_words(name: str, firm: str) -> str:
     return _("%(name)s（%(firm)s）") % {"name": name, "firm": firm}
@@ -198,6 +223,7 @@ class CaseView:
     next_step: str
     deadline: str
     safe_date: str  # "最晚请在…前办理（暂定）", or empty
+    outcome: str  # "结果：…", once the case is resolved; or empty
     station_name: str
     station_phone: str
     lawyer: str
@@ -223,6 +249,9 @@ def case_view(row: dict, today, language: str) -> CaseView:
         next_step=next_step.in_language(language, state, row["referred_to"]),
         deadline=deadline,
         safe_date=safe_date,
+        outcome=outcome_words.in_language(language, row["outcome"], row["amount_recovered"])
+        if state in OUTCOME_SHOWN
+        else "",
         station_name=row["station__name"],
         station_phone=row["station__phone"],
         lawyer=lawyer,

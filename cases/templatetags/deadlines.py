@@ -11,7 +11,7 @@ from cases.models import Notification
 
 register = template.Library()
 
-BINDS_ORDER = {"worker": 0, "lawyer": 1, "agency": 2}
+BINDS_ORDER = {"worker": 0, "union": 1, "lawyer": 2, "agency": 3}
 
 
 @register.simple_tag
@@ -31,6 +31,7 @@ def case_deadlines(case, user):
             "pilot": d.rule in rules.PILOT_RULES,
             # "最晚请在…前办理（暂定）": for a deadline our side must meet.
             "safe_date": d.safe_date if d.binds == "worker" else None,
+            "ours": rules.is_ours(d.binds),  # whose move: ours or theirs
             "after": rules.label_of(rule.after) if rule and rule.after else "",
         }
         (rows if d.status == "open" else closed).append(row)

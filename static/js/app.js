@@ -56,4 +56,14 @@
     // <input data-select-on-click>: select the whole value to copy it (the calendar feed).
     if (target.matches("[data-select-on-click]")) target.select();
   });
+  // A save that lands on a section of the page (…/case/#deadlines-panel) shows its
+  // confirmation there, where the user is, not at the top of a long page out of view.
+  var flash = document.querySelector(".messages");
+  var landing = location.hash && document.getElementById(location.hash.slice(1));
+  if (flash && landing && !landing.contains(flash)) {
+    var heading = landing.querySelector("h2, h3");
+    if (heading && heading.parentNode === landing) heading.after(flash);
+    else landing.prepend(flash);
+    flash.classList.add("in-section");
+  }
 })();
