@@ -285,7 +285,10 @@ STORAGES = {
         # and proxies keep them for a year; a new version gets a new name.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        # Public files, collected by root and served by the service user: not the
+        # private modes below, which would apply to them too.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 # Case files and backups are readable by the service user only (the services also run

@@ -220,6 +220,14 @@ def test_attachments_are_written_0600_in_0700_folders(world, settings, tmp_path)
         folder = folder.parent
 
 
+def test_static_files_stay_readable_by_the_service_user(settings):
+    # collectstatic runs as root; the private upload modes would lock gunicorn out.
+    assert settings.STORAGES["staticfiles"]["OPTIONS"] == {
+        "file_permissions_mode": 0o644,
+        "directory_permissions_mode": 0o755,
+    }
+
+
 def test_the_services_run_with_a_private_umask():
     for unit in (WEB_UNIT, WORKER_UNIT):
         assert "UMask=0077" in unit and "WantedBy=multi-user.target" in unit
