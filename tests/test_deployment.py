@@ -315,3 +315,15 @@ def test_the_deployment_check_uses_the_files_the_docs_point_to():
         assert name in DOCS and name in check
     assert "deploy/check.sh" in (ROOT / ".ci" / "run").read_text()
     assert os.access(DEPLOY / "check.sh", os.X_OK)
+
+
+def test_documents_find_the_hashed_static_files_production_links_to(settings, tmp_path):
+    from cases.documents.generate import static_file_for
+
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    hashed = settings.STATIC_ROOT / "css" / "print.0123456789ab.css"
+    hashed.parent.mkdir(parents=True)
+    hashed.write_text("body { font-family: serif }")
+    assert static_file_for("file:///static/css/print.0123456789ab.css") == hashed.resolve()
+    assert static_file_for("file:///static/../secret_key") is None
+    assert static_file_for("file:///static/css/nothing.css") is None
