@@ -256,7 +256,8 @@ accepted() { [[ $1 == "302 $BASE/cases/$NUMBER/"* ]]; }  # back to the case page
 expect "a 10 MB attachment is accepted" accepted "$(upload 10000000)"
 expect "10 MB + 6 MB in one request are accepted" accepted "$(upload 10000000 6000000)"
 expect "a 30 MB request gets 413" [ "$(upload 10000000 10000000 10000000)" = "413 " ]
-expect "… with the app's page saying the limit, not nginx's" grep -q "超过了一次最多 25.0 MB 的上限" "$SCRATCH/upload.html"
+says_limit() { sed 's/\xc2\xa0/ /g' "$SCRATCH/upload.html" | grep -q "超过了一次最多 25.0 MB 的上限"; }
+expect "… with the app's page saying the limit, not nginx's ($(grep -o '<title>[^<]*' "$SCRATCH/upload.html" | head -1))" says_limit
 
 step "files on disk"
 attachment=$(find "$FILES" -type f -name '*.pdf' | head -1)
