@@ -84,8 +84,14 @@ packages=(python3-venv nginx postgresql-client redis-tools gpg openssl curl font
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
+  # Installed, not started: Debian would start nginx on port 80 with its default site.
+  own_policy=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=yes
+  fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [[ -n $own_policy ]]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 ok "installed: ${packages[*]}"
 
