@@ -94,16 +94,14 @@ def test_gunicorn_runs_without_a_control_socket_and_reloads_gracefully():
 # Defect 3: the consent text ships as data; the home page lists what is missing
 
 
-@pytest.mark.django_db
-def test_a_fresh_database_has_a_current_consent_text_in_both_languages():
+def test_a_fresh_database_has_a_current_consent_text_in_both_languages(shipped_consent):
     consent = ConsentText.current()
     assert consent is not None and consent.version == "1.0"
     assert "个人信息保护法" in consent.text
     assert "Personal Information Protection Law" in consent.text_en
 
 
-@pytest.mark.django_db
-def test_the_consent_text_is_shown_in_the_pages_language():
+def test_the_consent_text_is_shown_in_the_pages_language(shipped_consent):
     from django.utils import translation
 
     consent = ConsentText.current()
@@ -128,8 +126,9 @@ def test_the_consent_migration_keeps_an_installations_own_current_text():
     assert ConsentText.objects.get(version="1.0").active is False
 
 
-@pytest.mark.django_db
-def test_the_home_page_tells_a_new_sites_admin_what_is_missing_before_the_first_case(client):
+def test_the_home_page_tells_a_new_sites_admin_what_is_missing_before_the_first_case(
+    client, shipped_consent
+):
     from django.contrib.auth import get_user_model
 
     admin = get_user_model().objects.create_superuser("first_admin", password="x-Passw0rd-long")
@@ -141,7 +140,9 @@ def test_the_home_page_tells_a_new_sites_admin_what_is_missing_before_the_first_
 
 
 @pytest.mark.django_db
-def test_the_home_page_takes_the_admin_to_the_back_office_once_all_is_set_up(client, world):
+def test_the_home_page_takes_the_admin_to_the_back_office_once_all_is_set_up(
+    client, world, shipped_consent
+):
     client.force_login(world.admin)
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("admin:index")

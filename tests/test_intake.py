@@ -171,8 +171,9 @@ def test_the_intake_page_shows_the_current_consent_text(client, world, consent):
     assert "已向劳动者宣读并取得同意" in page
 
 
-@pytest.mark.django_db
-def test_the_intake_page_in_english_shows_the_consent_texts_english_version(client, world):
+def test_the_intake_page_in_english_shows_the_consent_texts_english_version(
+    client, world, shipped_consent
+):
     login(client, world.beijing.volunteer)
     client.post(reverse("set_language"), {"language": "en"})
     page = client.get(reverse("cases:intake")).content.decode()
