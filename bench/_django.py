@@ -66,17 +66,49 @@ def scratch_django(postgres: bool = False, *, from_models: bool = False, q_sync:
             drop()
 
 
+def _defaults(table: str, columns: list[str]) -> tuple[list[str], list[str]]:
+    """The NOT NULL columns of `table` that `columns` leaves out, with the model's default
+    for each as COPY text. COPY bypasses Django's defaults; without this, every field
+    added to a model breaks the benchmarks that load that table."""
+    import json
+
+    from django.apps import apps
+    from django.db import models
+
+    model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+    if model is None:
+        return [], []
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.null or field.primary_key:
+            continue
+        if field.db_default is not models.NOT_PROVIDED:
+            continue  # the database fills it in
+        value = field.get_default()
+        if value is None:
+            continue
+        if isinstance(field, models.JSONField):
+            value = json.dumps(value)
+        names.append(field.column)
+        values.append(str(value))
+    return names, values
+
+
 def copy_rows(table: str, columns: list[str], rows) -> None:
-    """Load rows into a PostgreSQL table with COPY, in chunks of 50,000."""
+    """Load rows into a PostgreSQL table with COPY, in chunks of 50,000; columns left
+    out get the model's default."""
     from django.db import connection
 
+    extra_columns, extra_values = _defaults(table, columns)
+    columns = [*columns, *extra_columns]
+    tail = "".join("\t" + v for v in extra_values)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
     ):
         buffer = io.StringIO()
         for n, row in enumerate(rows, 1):
-            buffer.write("\t".join(r"\N" if v is None else str(v) for v in row) + "\n")
+            buffer.write("\t".join(r"\N" if v is None else str(v) for v in row) + tail + "\n")
             if n % 50_000 == 0:
                 copy.write(buffer.getvalue())
                 buffer = io.StringIO()

@@ -98,7 +98,7 @@ def generate(n_deadlines, due_share, recent_overdue_share, n_cases):
                 email=f"l{i}@example.com",
             )
         )
-    consent = ConsentText.objects.create(version="b1", text="x", active=True)
+    consent = ConsentText.current()  # shipped by migration 0016
     worker = Worker.objects.create(name="王小明", phone="+8613800138000")
     case_cols = [
         "number",

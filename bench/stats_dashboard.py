@@ -123,7 +123,7 @@ def structure():
             )
         )
     lawyers = Lawyer.objects.bulk_create(lawyers)
-    consent = ConsentText.objects.create(version="bench", text="同意", active=True)
+    consent = ConsentText.current()  # shipped by migration 0016
     return {
         "volunteer": volunteer,
         "stations": [(s.pk, s.region_code) for s in stations],

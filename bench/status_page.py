@@ -52,7 +52,7 @@ def fill():
         firm="云南测试律师事务所",
         phone="+8613900000000",
     )
-    consent = ConsentText.objects.create(version="bench", text="同意", active=True)
+    consent = ConsentText.current()  # shipped by migration 0016
     now = timezone.now().isoformat()
     first_station = stations[0].pk
 

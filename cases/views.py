@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import attachments, claims, completion, events, evidence, workflow
+from cases import attachments, claims, completion, events, evidence, searches, workflow
 from cases.deadlines.bookkeeping import next_act_by
 from cases.deadlines.rules import aid_first_notice
 from cases.forms import (
@@ -90,17 +90,20 @@ def _safe_next(request, default):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def station_cases(request):
-    """The station's cases for volunteers (coordinators see their scope)."""
+    """The station's cases for volunteers (coordinators see their scope). The search
+    form posts (cases/searches.py: no phone number in a URL)."""
     require(is_station_staff, request.user)
+    if request.method == "POST":
+        return searches.remember(request)
     cases = Case.objects.visible_to(request.user)
     if only_own_stations(request.user):
         cases = cases.filter(station_id__in=Access.of(request.user).station_ids)
     state = request.GET.get("state", "")
     if state in Case.State.values:
         cases = cases.filter(state=state)
-    query = request.GET.get("q", "").strip()
+    query, search_qs = searches.current(request)
     cases = search_cases(cases, query).select_related("worker", "station", "lawyer")
     return render(
         request,
@@ -110,17 +113,20 @@ def station_cases(request):
             "states": Case.State.choices,
             "state": state,
             "q": query,
+            "search_qs": search_qs,
         },
     )
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def triage(request):
     """Received cases in the coordinator's scope, oldest first, with their decisions inline."""
     require(is_coordinator, request.user)
+    if request.method == "POST":
+        return searches.remember(request)
     cases = Case.objects.filter(coordinated_cases(request.user), state=Case.State.RECEIVED)
-    query = request.GET.get("q", "").strip()
+    query, search_qs = searches.current(request)
     cases = (
         search_cases(cases, query).select_related("worker", "station").prefetch_related("parties")
     )
@@ -132,6 +138,7 @@ def triage(request):
             "page": page,
             "rows": board_rows(request, page, request.get_full_path()),
             "q": query,
+            "search_qs": search_qs,
             "next": request.get_full_path(),
         },
     )

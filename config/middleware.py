@@ -15,6 +15,7 @@ And the security headers Django's SecurityMiddleware does not set.
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.functional import empty
@@ -57,13 +58,23 @@ class LimitRequestSizeMiddleware:
         if size <= limit:
             return self.get_response(request)
         _drain(request, size, limit)
-        with translation.override(translation.get_language_from_request(request)):
-            return render(
-                request,
-                "413.html",
-                {"size": size, "limit": limit, "back": _same_site_referer(request)},
-                status=413,
-            )
+        return too_large_page(request, size)
+
+
+def too_large_page(request, size: int | None):
+    """The page for a request over the limit. It names the request's size only when the
+    two differ as displayed: "26.2 MB, over the limit of 25.0 MB" says something,
+    "25.0 MB, over the limit of 25.0 MB" (one byte over) does not."""
+    limit = settings.MAX_REQUEST_BYTES
+    if size is not None and filesizeformat(size) == filesizeformat(limit):
+        size = None
+    with translation.override(translation.get_language_from_request(request)):
+        return render(
+            request,
+            "413.html",
+            {"size": size, "limit": limit, "back": _same_site_referer(request)},
+            status=413,
+        )
 
 
 def _drain(request, size: int, limit: int) -> None:

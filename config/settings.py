@@ -40,6 +40,47 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def load_env_file() -> Path | None:
+    """Read the server's env file into os.environ, so every process on the server, a
+    `manage.py` command typed into a fresh shell included, gets the production settings
+    without the operator sourcing anything. The file is named by YIZHAN_ENV_FILE (empty:
+    none) and defaults to /etc/yizhan.env when that exists. Variables already in the
+    environment win: systemd's EnvironmentFile= has read the same file for the services.
+
+    Lines are KEY=VALUE as systemd and `set -a; . file` both read them: # comments, and
+    values with spaces or <> in single quotes (docs/deployment.md)."""
+    named = os.environ.get("YIZHAN_ENV_FILE")
+    if named == "":
+        return None
+    path = Path(named or DEFAULT_ENV_FILE)
+    if named is None and not path.exists():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        if os.environ.get("DJANGO_DEBUG") is not None:
+            return None  # a service whose systemd unit already loaded the file
+        raise ImproperlyConfigured(
+            f"Cannot read the env file {path} ({exc.strerror}): run the command as root, "
+            "or set YIZHAN_ENV_FILE to the right file (docs/deployment.md)."
+        ) from None
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE.")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(key, value)
+    return path
+
+
+DEFAULT_ENV_FILE = "/etc/yizhan.env"
+ENV_FILE = load_env_file()
+
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
 
@@ -167,7 +208,14 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 # Database -------------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+if not DEBUG and DATABASE_URL.startswith("sqlite"):
+    # A production command that lost its environment would otherwise migrate a new,
+    # empty db.sqlite3 and exit 0 (issue 22): refuse instead.
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is off: set DATABASE_URL to the PostgreSQL database "
+        f"(env file: {ENV_FILE or 'none read'}; docs/deployment.md)."
+    )
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
 }
@@ -237,11 +285,20 @@ STORAGES = {
         "OPTIONS": {"location": env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        # Production: hashed file names (app.3f2a….css), so whitenoise can let browsers
+        # and proxies keep them for a year; a new version gets a new name.
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        # Public files, collected by root and served by the service user: not the
+        # private modes below, which would apply to them too.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
+# Case files and backups are readable by the service user only (the services also run
+# with UMask=0077: deploy/systemd/).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

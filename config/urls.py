@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from config import views as config_views
 from stations import views as station_views
 
 admin.site.site_header = _("驿站法援 · 后台管理")
@@ -12,6 +13,7 @@ admin.site.index_title = _("后台管理")
 urlpatterns = [
     path("", station_views.home, name="home"),
     path("healthz", station_views.healthz, name="healthz"),
+    path("request-too-large", config_views.request_too_large, name="request_too_large"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),

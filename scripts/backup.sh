@@ -16,10 +16,10 @@ out=${1:?usage: scripts/backup.sh OUT.tar.gpg}
 : "${PRIVATE_FILES_ROOT:?set PRIVATE_FILES_ROOT}"
 : "${BACKUP_PASSPHRASE_FILE:?set BACKUP_PASSPHRASE_FILE (a file holding the passphrase)}"
 PY=${PYTHON:-.venv/bin/python}
+umask 077  # the archive and everything made on the way: readable by root only
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-umask 077
 
 # The manifest first: rows written while pg_dump runs would be in the dump but not in
 # the manifest. Take backups when nobody works (the timer below runs at night).

@@ -5,7 +5,9 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 from django_q.brokers import get_broker
+from django_q.conf import Conf
 from django_q.models import OrmQ
+from django_q.status import Stat
 
 
 def check_health() -> dict:
@@ -20,10 +22,27 @@ def check_health() -> dict:
         broker = get_broker()
         if not broker.ping():
             raise ConnectionError("broker did not answer")
-        # Tasks queued for more than 10 minutes mean no worker is consuming them.
-        stale = timezone.now() - timedelta(minutes=10)
-        if broker.__class__.__name__ == "ORM" and OrmQ.objects.filter(lock__lt=stale).exists():
-            result.update(ok=False, task_queue="stalled: tasks waiting over 10 minutes")
+        problem = _queue_problem(broker)
+        if problem:
+            result.update(ok=False, task_queue=problem)
     except Exception as exc:  # noqa: BLE001
         result.update(ok=False, task_queue=f"error: {exc.__class__.__name__}")
     return result
+
+
+def _queue_problem(broker) -> str:
+    """Why no task would run now, or "".
+
+    ORM broker: tasks waiting over 10 minutes mean no worker is taking them. Redis broker:
+    a running cluster renews a 3-second heartbeat key in Redis every half second; no key
+    means no cluster (a dead worker is seen within seconds, not when tasks pile up)."""
+    if Conf.SYNC:
+        return ""  # tasks run in the calling process: there is no cluster to watch
+    if broker.__class__.__name__ == "ORM":
+        stale = timezone.now() - timedelta(minutes=10)
+        if OrmQ.objects.filter(lock__lt=stale).exists():
+            return "stalled: tasks waiting over 10 minutes"
+        return ""
+    if not Stat.get_all(broker=broker):
+        return "stalled: no task cluster is running"
+    return ""

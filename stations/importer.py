@@ -102,9 +102,13 @@ def parse_row(row: dict, known_regions: set[str]) -> dict:
     if len(values["name"]) > 100:
         raise ValueError(_("驿站名称超过 100 个字符"))
     if not CODE_RE.match(values["region_code"]):
-        raise ValueError(
-            _("区划代码“%(code)s”不是 6 位 GB/T 2260 代码") % {"code": values["region_code"]}
-        )
+        code = values["region_code"]
+        if len(code) == 6 and code.isdigit():
+            # Six digits, but no province starts with 0 or 9 (GB/T 2260).
+            raise ValueError(
+                _("区划代码“%(code)s”不是有效的 GB/T 2260 代码（首位应为 1–8）") % {"code": code}
+            )
+        raise ValueError(_("区划代码“%(code)s”不是 6 位 GB/T 2260 代码") % {"code": code})
     if known_regions and values["region_code"] not in known_regions:
         raise ValueError(_("区划代码“%(code)s”不存在") % {"code": values["region_code"]})
     for name, limit in (("address", 200), ("phone", 30), ("opening_hours", 100)):

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.first_run import setup_steps
+
 from . import finder as stations_finder
 from .forms import PositionForm
 from .health import check_health
@@ -27,7 +29,10 @@ def home(request):
     if access.is_analyst:
         return redirect("statistics:overview")
     if request.user.is_superuser:
-        return redirect("admin:index")
+        steps = setup_steps()
+        if all(step.done for step in steps):
+            return redirect("admin:index")
+        return render(request, "stations/first_run.html", {"steps": steps})
     return render(request, "stations/no_role.html")
 
 

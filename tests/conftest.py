@@ -147,3 +147,18 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def shipped_consent(db):
+    """The consent text `migrate` ships (cases migration 0016), put back if a transactional
+    test that ran earlier in this process flushed the tables."""
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import ConsentText
+
+    if not ConsentText.objects.filter(version="1.0").exists():
+        importlib.import_module("cases.migrations.0017_consent_text_v1").ship_consent(apps, None)
+    return ConsentText.objects.get(version="1.0")

@@ -14,7 +14,12 @@ def run_import(tmp_path, body, header=HEADER, encoding="utf-8"):
     path = tmp_path / "stations.csv"
     path.write_bytes((header + body).encode(encoding))
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_stations", str(path), "--no-progress", stdout=out, stderr=err)
+    try:
+        call_command("import_stations", str(path), "--no-progress", stdout=out, stderr=err)
+    except CommandError as exc:
+        if exc.returncode != 2:  # 2: some rows were not imported (the report says which)
+            raise
+        err.write(str(exc))
     return out.getvalue(), err.getvalue()
 
 
@@ -33,7 +38,9 @@ def test_import_creates_good_rows_and_reports_each_bad_row_with_its_line(tmp_pat
     assert "新增 2 个驿站" in out
     assert "第 3 行：缺少驿站编号" in err
     assert "第 4 行" in err and "11010" in err
-    assert "第 5 行" in err and "999999" in err
+    assert "第 5 行：区划代码“999999”不是有效的 GB/T 2260 代码" in err
+    assert "“999999”不是 6 位" not in err  # it has six digits
+    assert "第 4 行：区划代码“11010”不是 6 位" in err
     assert "第 6 行" in err and "洗车" in err
     assert "第 8 行" in err and "重复" in err
     s1 = Station.objects.get(code="S1")
@@ -62,3 +69,21 @@ def test_import_reads_chinese_headers_and_gb18030_files(tmp_path):
 def test_import_refuses_a_file_without_the_required_columns(tmp_path):
     with pytest.raises(CommandError, match="region_code"):
         run_import(tmp_path, "x,y\n", header="code,name\n")
+
+
+@pytest.mark.django_db
+def test_import_exits_with_status_2_when_rows_were_left_out_so_scripts_can_tell(tmp_path):
+    path = tmp_path / "stations.csv"
+    path.write_text(HEADER + "S1,望京驿站,110105,,,,,,\n,无编号,110105,,,,,,\n", encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "import_stations",
+            str(path),
+            "--no-progress",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert refused.value.returncode == 2 and "1 行未导入" in str(refused.value)
+    assert Station.objects.filter(code="S1").exists()  # the good rows are kept
+    path.write_text(HEADER + "S2,盘龙驿站,530103,,,,,,\n", encoding="utf-8")
+    call_command("import_stations", str(path), "--no-progress", stdout=io.StringIO())  # exit 0

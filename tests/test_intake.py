@@ -167,7 +167,18 @@ def test_without_an_active_consent_text_nobody_can_register(client, world):
 def test_the_intake_page_shows_the_current_consent_text(client, world, consent):
     login(client, world.beijing.volunteer)
     page = client.get(reverse("cases:intake")).content.decode()
-    assert consent.text in page and "已向劳动者宣读并取得同意" in page
+    assert all(line in page for line in consent.text.splitlines())  # one <br> per line
+    assert "已向劳动者宣读并取得同意" in page
+
+
+def test_the_intake_page_in_english_shows_the_consent_texts_english_version(
+    client, world, shipped_consent
+):
+    login(client, world.beijing.volunteer)
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(reverse("cases:intake")).content.decode()
+    assert "Notice and consent on the handling of personal information (v1.0)" in page
+    assert "个人信息处理告知同意书" not in page
 
 
 BAD_INPUT = [

@@ -12,6 +12,8 @@ PROD = {
     "ALLOWED_HOSTS": "legal.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://legal.example.org",
     "STATUS_CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
+    # Production refuses SQLite; `check` does not connect, so no such database is needed.
+    "DATABASE_URL": "postgres://yizhan@127.0.0.1:5432/yizhan",
 }
 
 

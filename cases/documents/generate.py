@@ -114,11 +114,20 @@ def static_file_for(url: str) -> Path | None:
     path = unquote(urlsplit(url).path)
     if path.startswith(settings.STATIC_URL):
         # `{% static %}` URLs resolved against base_url "file:///".
+        name = path[len(settings.STATIC_URL) :]
         try:
-            found = finders.find(path[len(settings.STATIC_URL) :])
+            found = finders.find(name)
         except SuspiciousFileOperation:
             return None
-        return Path(found).resolve() if found else None
+        if found:
+            return Path(found).resolve()
+        # In production `{% static %}` names the collected, hashed copy (print.3f2a….css),
+        # which only STATIC_ROOT holds.
+        root = Path(settings.STATIC_ROOT).resolve()
+        candidate = (root / name).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+        return None
     candidate = Path(path).resolve()
     for root in _static_roots():
         if candidate.is_relative_to(root) and candidate.is_file():

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -120,6 +121,9 @@ class ConsentText(models.Model):
 
     version = models.CharField(_("版本"), max_length=20, unique=True)
     text = models.TextField(_("告知同意书正文"))
+    # The same version in English, shown when the page is in English: a worker reading
+    # English agrees to this translation of the Chinese text, which is the one in force.
+    text_en = models.TextField(_("英文文本"), blank=True)
     active = models.BooleanField(_("当前使用"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -139,3 +143,10 @@ class ConsentText(models.Model):
     @classmethod
     def current(cls):
         return cls.objects.filter(active=True).first()
+
+    @property
+    def shown_text(self) -> str:
+        """The text in the page's language (Chinese when there is no English version)."""
+        if self.text_en and (get_language() or "").startswith("en"):
+            return self.text_en
+        return self.text

@@ -7,7 +7,10 @@ from stations.importer import import_stations
 
 
 class Command(BaseCommand):
-    help = "Import or update stations from a CSV file (upsert by station code)."
+    help = (
+        "Import or update stations from a CSV file (upsert by station code). Exits 2 when "
+        "some rows were not imported (each reported by line), 1 when the file was refused."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -34,3 +37,6 @@ class Command(BaseCommand):
             f"新增 {report.created} 个驿站，更新 {report.updated} 个，未变 {report.unchanged} 个，"
             f"跳过 {len(report.errors)} 行错误数据。"
         )
+        if report.errors:
+            # Scripts and cron jobs must be able to tell that rows were left out.
+            raise CommandError(f"{len(report.errors)} 行未导入，见上面的行号和原因。", returncode=2)
