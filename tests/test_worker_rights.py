@@ -59,7 +59,7 @@ def test_the_json_copy_holds_everything_about_the_worker(client, world, case):
         "name": "马建军",
         "phone": "+8613912345678",
         "id_number": ID,
-        "platform": "其他",
+        "platform": "不确定",  # never asked: the default since issue 13
         "arrangement": "不清楚",
         "birth_date": None,  # not entered (documents fall back to the ID number)
         "ethnicity": "",
