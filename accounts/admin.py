@@ -20,7 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import lockout, security, twofactor
-from accounts.models import SecurityEvent
+from accounts.models import LanguagePreference, SecurityEvent
 
 for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
@@ -192,3 +192,14 @@ class StaffUserAdmin(UserAdmin):
             _("已重置 %(n)d 个用户的两步验证；他们下次登录时需重新设置。")
             % {"n": queryset.count()},
         )
+
+
+@admin.register(LanguagePreference)
+class LanguagePreferenceAdmin(admin.ModelAdmin):
+    """Set by each person with the 中文/English switch (accounts.language); an admin
+    may correct one."""
+
+    list_display = ("user", "language", "updated_at")
+    list_filter = ("language",)
+    search_fields = ("user__username",)
+    autocomplete_fields = ("user",)

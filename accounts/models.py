@@ -77,3 +77,25 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("SecurityEvent is append-only; old rows go by retention only")
+
+
+class LanguagePreference(models.Model):
+    """The interface language a staff member chose with the language switch; it follows
+    them to every device they sign in on (accounts.language)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账户"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="language_preference",
+    )
+    language = models.CharField(_("界面语言"), max_length=10, choices=settings.LANGUAGES)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("界面语言偏好")
+        verbose_name_plural = _("界面语言偏好")
+
+    def __str__(self):
+        return f"{self.user} · {self.language}"

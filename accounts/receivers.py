@@ -4,7 +4,7 @@ accounts.lockout.LockoutHandler (it knows whether axes refused or counted them).
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
-from accounts import security, staff_session
+from accounts import language, security, staff_session
 from accounts.models import SecurityEvent
 
 Kind = SecurityEvent.Kind
@@ -13,6 +13,7 @@ Kind = SecurityEvent.Kind
 @receiver(user_logged_in, dispatch_uid="accounts.logged_in")
 def logged_in(sender, request, user, **kwargs):
     staff_session.begin(request, user)
+    language.remember_at_login(request, user)
     security.record(Kind.LOGIN, request=request, user=user)
 
 

@@ -163,6 +163,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.language.LanguagePreferenceMiddleware",
     "accounts.middleware.StaffSessionMiddleware",
     "accounts.middleware.DenialLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

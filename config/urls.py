@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import language as account_language
 from config import views as config_views
 from stations import views as station_views
 
@@ -17,7 +18,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch saves the choice on the account too (accounts.language).
+    path("i18n/setlang/", account_language.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
     path("lawyers/", include("lawyers.urls")),

@@ -289,6 +289,35 @@ def test_a_chosen_language_is_remembered_beyond_the_browser_session(client, worl
     assert '<html lang="en">' in page.content.decode()
 
 
+
+@pytest.mark.django_db
+def test_a_chosen_language_follows_the_account_to_another_device(client, world):
+    """The choice is saved on the account: a second browser that says it prefers Chinese
+    and has never seen the switch shows English after sign-in; switching back to Chinese
+    there is remembered on the account too."""
+    from django.test import Client
+
+    from accounts.models import LanguagePreference
+
+    volunteer = world.beijing.volunteer
+    login(client, volunteer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert LanguagePreference.objects.get(user=volunteer).language == "en"
+
+    other = Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    assert '<html lang="zh-hans">' in other.get(reverse("login")).content.decode()
+    login(other, volunteer)
+    page = other.get("/", follow=True)
+    assert '<html lang="en">' in page.content.decode()
+    assert other.cookies["django_language"].value == "en"
+
+    other.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert LanguagePreference.objects.get(user=volunteer).language == "zh-hans"
+    third = Client(HTTP_ACCEPT_LANGUAGE="en")
+    login(third, volunteer)
+    assert '<html lang="zh-hans">' in third.get("/", follow=True).content.decode()
+
+
 # --- 9. the closing report: true order, names, written at archive time --------------
 
 
