@@ -125,7 +125,10 @@ def structure():
             )
         )
     lawyers = Lawyer.objects.bulk_create(lawyers)
-    consent = ConsentText.current()  # shipped by migration 0016
+    # Shipped by migration 0017; tables built from the models (no migrations) have none.
+    consent = ConsentText.current() or ConsentText.objects.create(
+        version="bench", text="同意", active=True
+    )
     return {
         "volunteer": volunteer,
         "stations": [(s.pk, s.region_code) for s in stations],
@@ -547,13 +550,17 @@ def main():
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--ledger-only",
+        action="store_true",
+        help="load --cases cases and time only the ledger export (no rollup, no pages)",
+    )
     args = parser.parse_args()
     with scratch_django(postgres=True, from_models=True):
         run(args)
 
 
 def run(args):
-    from django.conf import settings
     from django.db import connection
     from django.test.utils import override_settings
     from django.utils import timezone
@@ -570,6 +577,13 @@ def run(args):
     )
     figures = {}
     done = 0
+    if args.ledger_only:
+        while done < args.cases:
+            n = min(100_000, args.cases - done)
+            fill(world, done + 1, n, today)
+            done += n
+        print_ledger()
+        return
     for target in (args.small, args.cases):
         t = time.perf_counter()
         step = 100_000
@@ -604,6 +618,12 @@ def run(args):
         print(
             f"{' '.join(key):<34} growth {growth:4.2f}×  ratio {large[key][0] / large[key][1]:5.2f}  queries {small[key][2]} → {large[key][2]}"
         )
+    print_ledger()
+
+
+def print_ledger():
+    from django.conf import settings
+
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     ledger = ledger_child(url)

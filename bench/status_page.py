@@ -52,7 +52,10 @@ def fill():
         firm="云南测试律师事务所",
         phone="+8613900000000",
     )
-    consent = ConsentText.current()  # shipped by migration 0016
+    # Shipped by migration 0017; tables built from the models (no migrations) have none.
+    consent = ConsentText.current() or ConsentText.objects.create(
+        version="bench", text="同意", active=True
+    )
     now = timezone.now().isoformat()
     first_station = stations[0].pk
 

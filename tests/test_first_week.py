@@ -289,7 +289,6 @@ def test_a_chosen_language_is_remembered_beyond_the_browser_session(client, worl
     assert '<html lang="en">' in page.content.decode()
 
 
-
 @pytest.mark.django_db
 def test_a_chosen_language_follows_the_account_to_another_device(client, world):
     """The choice is saved on the account: a second browser that says it prefers Chinese

@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STOP_WITHIN = 12  # seconds (1–3 s measured on an idle machine); before the fix qcluster hung until SIGKILL and the dev runner took its 15 s fallback
+# Seconds: 1–3 s measured on an idle machine. Before the fix qcluster hung until SIGKILL
+# (so a generous limit still tells a hang apart: a loaded CI machine took over 12 s once),
+# and the dev runner took its 15 s fallback (so its limit must stay below 15 s).
+QCLUSTER_STOP_WITHIN = 30
+RUNNER_STOP_WITHIN = 12
 
 
 @pytest.fixture(scope="module")
@@ -75,17 +79,17 @@ def alive(pgid: int) -> list[str]:
     return [line for line in out.splitlines() if line.strip() and not line.strip().startswith("Z")]
 
 
-def stop_group(process, pgid, lines) -> float:
+def stop_group(process, pgid, lines, within: int) -> float:
     began = time.monotonic()
     os.killpg(pgid, signal.SIGTERM)
     try:
-        process.wait(timeout=STOP_WITHIN)
+        process.wait(timeout=within)
     except subprocess.TimeoutExpired:
         os.killpg(pgid, signal.SIGKILL)
         process.wait()
         output = "".join(lines[-20:])
-        raise AssertionError(f"still running {STOP_WITHIN} s after SIGTERM:\n{output}") from None
-    wait_for(lambda: not alive(pgid), "the group's other processes to go", STOP_WITHIN)
+        raise AssertionError(f"still running {within} s after SIGTERM:\n{output}") from None
+    wait_for(lambda: not alive(pgid), "the group's other processes to go", within)
     return time.monotonic() - began
 
 
@@ -94,7 +98,7 @@ def run_and_stop_a_cluster(env) -> float:
     try:
         wait_for(lambda: any("[yizhan_stop_test]" in line for line in lines), "the cluster")
         wait_for(lambda: len(alive(process.pid)) >= 4, "the cluster's processes")
-        return stop_group(process, process.pid, lines)
+        return stop_group(process, process.pid, lines, QCLUSTER_STOP_WITHIN)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -124,8 +128,8 @@ def test_make_runs_server_and_worker_stop_together_on_sigterm(env):
 
         wait_for(serving, "the server")
         wait_for(lambda: len(alive(worker)) >= 4, "the cluster's processes")
-        took = stop_group(process, process.pid, lines)
-        wait_for(lambda: not alive(worker), "the worker's group", STOP_WITHIN)
+        took = stop_group(process, process.pid, lines, RUNNER_STOP_WITHIN)
+        wait_for(lambda: not alive(worker), "the worker's group", RUNNER_STOP_WITHIN)
     finally:
         for group in {process.pid, locals().get("worker")} - {None}:
             try:
