@@ -21,11 +21,10 @@ from cases.intake import create_case
 from cases.models import Case, Deadline, Party, Worker
 from cases.models.case import HARDSHIP_NOT_MET_REFUSAL, eligibility_refusal
 from cases.validators import (
+    clean_id_number,
     normalize_credit_code,
-    normalize_id_number,
     normalize_mobile,
     validate_credit_code,
-    validate_id_number,
 )
 from lawyers.models import ClaimType
 from stations.models import Access, Station
@@ -179,10 +178,7 @@ class IntakeForm(forms.Form):
         return phone
 
     def clean_id_number(self):
-        value = normalize_id_number(self.cleaned_data["id_number"])
-        if value:
-            validate_id_number(value)
-        return value
+        return clean_id_number(self.cleaned_data["id_number"])
 
     def clean_incident_date(self):
         return check_past_date(self.cleaned_data["incident_date"], label=_("事发日期"))
@@ -328,10 +324,7 @@ class WorkerDetailsForm(forms.Form):
         return name
 
     def clean_id_number(self):
-        value = normalize_id_number(self.cleaned_data["id_number"])
-        if value:
-            validate_id_number(value)
-        return value
+        return clean_id_number(self.cleaned_data["id_number"])
 
 
 PartyFormSet = forms.formset_factory(PartyForm, extra=3, max_num=8, absolute_max=8)

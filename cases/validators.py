@@ -39,6 +39,15 @@ def normalize_id_number(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "").strip().upper().replace(" ", "")
 
 
+def clean_id_number(value: str) -> str:
+    """An optional ID number as a form field's clean method returns it: normalised, and
+    checked when given."""
+    value = normalize_id_number(value)
+    if value:
+        validate_id_number(value)
+    return value
+
+
 def id_checksum(first17: str) -> str:
     return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 

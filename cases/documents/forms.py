@@ -74,6 +74,48 @@ PAST_DATES = {
 }
 
 
+# The page's sections and their model fields, in order (the form adds the region's own
+# fields to the second and the amounts recovered to the last).
+SECTIONS = [
+    (
+        _("法律援助与指派"),
+        ["legalaid_centre", "assignment_number", "assignment_date", "prior_legalaid"],
+    ),
+    (
+        _("事故与工伤认定"),
+        [
+            "accident_time",
+            "accident_place",
+            "accident_cause",
+            "injured_parts",
+            "diagnosed_on",
+            "work_started_on",
+            "injury_applicant",
+            "applicant_name",
+            "applicant_relation",
+            "applicant_phone",
+            "applicant_address",
+            "occupational_agency",
+        ],
+    ),
+    (
+        _("认定结论与行政复议"),
+        [
+            "injury_decision",
+            "decision_body",
+            "decision_number",
+            "decision_date",
+            "reconsideration_body",
+            "reconsideration_request",
+            "reconsideration_reasons",
+        ],
+    ),
+    (_("仲裁与诉讼"), ["commission", "commission_basis", "court", "court_basis", "witnesses"]),
+    (_("授权委托"), ["poa_authority", "poa_items"]),
+    (_("结案"), ["documents_obtained", "worker_opinion", "followup_date", "followup_note"]),
+]
+
+
 class ParticularsForm(forms.ModelForm):
     poa_items = forms.MultipleChoiceField(
         label=_("特别授权事项"),
@@ -91,42 +133,7 @@ class ParticularsForm(forms.ModelForm):
 
     class Meta:
         model = Particulars
-        fields = [
-            "legalaid_centre",
-            "assignment_number",
-            "assignment_date",
-            "prior_legalaid",
-            "accident_time",
-            "accident_place",
-            "accident_cause",
-            "injured_parts",
-            "diagnosed_on",
-            "work_started_on",
-            "injury_applicant",
-            "applicant_name",
-            "applicant_relation",
-            "applicant_phone",
-            "applicant_address",
-            "occupational_agency",
-            "injury_decision",
-            "decision_body",
-            "decision_number",
-            "decision_date",
-            "reconsideration_body",
-            "reconsideration_request",
-            "reconsideration_reasons",
-            "commission",
-            "commission_basis",
-            "court",
-            "court_basis",
-            "witnesses",
-            "poa_authority",
-            "poa_items",
-            "documents_obtained",
-            "worker_opinion",
-            "followup_date",
-            "followup_note",
-        ]
+        fields = [name for _title, names in SECTIONS for name in names]
         widgets = {
             **{name: DATE for name in PAST_DATES},
             "accident_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -211,53 +218,14 @@ class ParticularsForm(forms.ModelForm):
 
     def sections(self):
         """The fields in the page's sections, in order."""
-        groups = [
-            (
-                _("法律援助与指派"),
-                ["legalaid_centre", "assignment_number", "assignment_date", "prior_legalaid"],
-            ),
-            (
-                _("事故与工伤认定"),
-                [
-                    "accident_time",
-                    "accident_place",
-                    "accident_cause",
-                    "injured_parts",
-                    "diagnosed_on",
-                    "work_started_on",
-                    "injury_applicant",
-                    "applicant_name",
-                    "applicant_relation",
-                    "applicant_phone",
-                    "applicant_address",
-                    "occupational_agency",
-                ]
-                + [f"local_{f.key}" for f in self.local_fields],
-            ),
-            (
-                _("认定结论与行政复议"),
-                [
-                    "injury_decision",
-                    "decision_body",
-                    "decision_number",
-                    "decision_date",
-                    "reconsideration_body",
-                    "reconsideration_request",
-                    "reconsideration_reasons",
-                ],
-            ),
-            (
-                _("仲裁与诉讼"),
-                ["commission", "commission_basis", "court", "court_basis", "witnesses"],
-            ),
-            (_("授权委托"), ["poa_authority", "poa_items"]),
-            (
-                _("结案"),
-                ["documents_obtained", "worker_opinion", "followup_date", "followup_note"]
-                + [f"recovered_{item['code']}" for item in self.claimed_items],
-            ),
+        extra = {
+            1: [f"local_{f.key}" for f in self.local_fields],
+            len(SECTIONS) - 1: [f"recovered_{item['code']}" for item in self.claimed_items],
+        }
+        return [
+            (title, [self[name] for name in names + extra.get(i, [])])
+            for i, (title, names) in enumerate(SECTIONS)
         ]
-        return [(title, [self[name] for name in names]) for title, names in groups]
 
 
 class FinalUploadForm(forms.Form):

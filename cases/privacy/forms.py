@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import PHONE_ERROR
 from cases.models import Worker
-from cases.validators import normalize_id_number, normalize_mobile, validate_id_number
+from cases.validators import clean_id_number, normalize_mobile
 
 KEEP = [("", _("（不变）"))]
 
@@ -46,10 +46,7 @@ class CorrectionForm(forms.Form):
         return phone
 
     def clean_id_number(self):
-        value = normalize_id_number(self.cleaned_data["id_number"])
-        if value:
-            validate_id_number(value)
-        return value
+        return clean_id_number(self.cleaned_data["id_number"])
 
     def clean(self):
         data = super().clean()

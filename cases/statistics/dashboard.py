@@ -252,6 +252,16 @@ class Page:
         self.partitions[name] = part
         return part
 
+    def by_choices(self, name, total: Cell, sums: "Sums", metric: str, choices) -> Partition:
+        """The partition of `metric` by its keys, one cell per choice in order, each
+        linking to its cases."""
+        values = sums.by_key(metric)
+        return self.partition(
+            name,
+            total,
+            [(key, label, values.get(key), self.url(metric, key)) for key, label in choices],
+        )
+
     def protect(self) -> None:
         if self.suppressed:
             protect(list(self.partitions.values()))

@@ -158,30 +158,9 @@ def overview(page: Page, periods: dict) -> None:
             for m in period.month_list()
         ],
     )
-    claims = sums.by_key(rollup.RECEIVED)
-    page.partition(
-        "claim",
-        received,
-        [(c, label, claims.get(c), page.url(rollup.RECEIVED, c)) for c, label in ClaimType.choices],
-    )
-    platforms = sums.by_key(rollup.PLATFORM)
-    page.partition(
-        "platform",
-        received,
-        [
-            (p, label, platforms.get(p), page.url(rollup.PLATFORM, p))
-            for p, label in Worker.Platform.choices
-        ],
-    )
-    arrangements = sums.by_key(rollup.ARRANGEMENT)
-    page.partition(
-        "arrangement",
-        received,
-        [
-            (a, label, arrangements.get(a), page.url(rollup.ARRANGEMENT, a))
-            for a, label in Worker.Arrangement.choices
-        ],
-    )
+    page.by_choices("claim", received, sums, rollup.RECEIVED, ClaimType.choices)
+    page.by_choices("platform", received, sums, rollup.PLATFORM, Worker.Platform.choices)
+    page.by_choices("arrangement", received, sums, rollup.ARRANGEMENT, Worker.Arrangement.choices)
     stages = sums.by_key(rollup.STAGE)
     page.partition(
         "stage",
@@ -364,24 +343,8 @@ def outcomes(page: Page, periods: dict) -> None:
     )
     sums = loaded["current"]
     resolved = page.total("resolved", sums.total(rollup.RESOLVED), rollup.OUTCOME)
-    by_outcome = sums.by_key(rollup.OUTCOME)
-    page.partition(
-        "outcome",
-        resolved,
-        [
-            (o, label, by_outcome.get(o), page.url(rollup.OUTCOME, o))
-            for o, label in Case.Outcome.choices
-        ],
-    )
-    by_claim = sums.by_key(rollup.RESOLVED)
-    page.partition(
-        "resolved_claim",
-        resolved,
-        [
-            (c, label, by_claim.get(c), page.url(rollup.RESOLVED, c))
-            for c, label in ClaimType.choices
-        ],
-    )
+    page.by_choices("outcome", resolved, sums, rollup.OUTCOME, Case.Outcome.choices)
+    page.by_choices("resolved_claim", resolved, sums, rollup.RESOLVED, ClaimType.choices)
     children = load_children(page.scope, page.period, [rollup.RESOLVED])
     page.partition(
         "resolved_children",
