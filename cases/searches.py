@@ -9,7 +9,9 @@ pagination links and "back to the list" carry. `?q=` still works for old bookmar
 import secrets
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 SESSION_KEY = "case_searches"
 KEEP = 20  # the last searches of a session that links can still point to
@@ -33,6 +35,10 @@ def current(request) -> tuple[str, str]:
     token = request.GET.get("qs", "")
     if token:
         text = request.session.get(SESSION_KEY, {}).get(token, "")
+        if not text:
+            # A link from another session (signed in again, a shared link, an old tab):
+            # say so rather than show the whole list as if it were the result.
+            messages.info(request, _("这次搜索已失效，请重新输入搜索内容。下面是全部案件。"))
         return text, urlencode({"qs": token}) if text else ""
     text = request.GET.get("q", "").strip()
     return text, urlencode({"q": text}) if text else ""

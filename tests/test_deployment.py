@@ -289,6 +289,17 @@ def test_a_search_by_phone_is_posted_and_the_number_never_reaches_a_url(client, 
         assert 'method="post"' in page and phone not in re.sub(r'value="[^"]*"', "", page)
 
 
+@pytest.mark.django_db
+def test_a_search_link_from_another_session_says_the_search_has_lapsed(client, world):
+    bj = world.beijing
+    make_case(bj.station, bj.volunteer)
+    login(client, bj.volunteer)
+    response = client.get(reverse("cases:station_cases"), {"qs": "not-this-sessions"})
+    assert response.status_code == 200
+    assert "这次搜索已失效" in response.content.decode()
+    assert "这次搜索已失效" not in client.get(reverse("cases:station_cases")).content.decode()
+
+
 def test_the_search_forms_post():
     for name in ("station_cases", "triage"):
         template = (ROOT / "templates" / "cases" / f"{name}.html").read_text()
