@@ -126,14 +126,20 @@ def mount(name: str, bare_view, path_prefix: str = "bench/bare/") -> None:
     settings.ROOT_URLCONF = name
 
 
-def timed_pair(client, url: str, other: str, runs: int, warmup: int = 5) -> tuple[float, float]:
+def timed_pair(
+    client, url: str, other: str, runs: int, warmup: int = 5, before=None
+) -> tuple[float, float]:
     """Median seconds of both pages, one request of each in turn: on a shared machine the
-    load changes from second to second, and both figures should see the same load."""
+    load changes from second to second, and both figures should see the same load.
+    `before()`, when given, runs untimed before each request of `url` (e.g. emptying a
+    cache, to time the page drawn afresh)."""
     for _ in range(warmup):
         assert client.get(url).status_code == 200 and client.get(other).status_code == 200
     samples, other_samples = [], []
     for _ in range(runs):
         for target, into in ((url, samples), (other, other_samples)):
+            if before is not None and target == url:
+                before()
             start = time.perf_counter()
             response = client.get(target)
             into.append(time.perf_counter() - start)
@@ -141,15 +147,34 @@ def timed_pair(client, url: str, other: str, runs: int, warmup: int = 5) -> tupl
     return statistics.median(samples), statistics.median(other_samples)
 
 
-def print_profile(client, url: str, runs: int) -> None:
+def count_queries(client, url: str) -> int:
+    """How many statements one request of `url` runs (counted at the connection, whatever
+    DEBUG says)."""
+    from django.db import connection
+
+    count = 0
+
+    def counter(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        assert client.get(url).status_code == 200
+    return count
+
+
+def print_profile(client, url: str, runs: int, before=None) -> None:
     import cProfile
     import pstats
 
     profiler = cProfile.Profile()
-    profiler.enable()
     for _ in range(runs):
+        if before is not None:
+            before()
+        profiler.enable()
         client.get(url)
-    profiler.disable()
+        profiler.disable()
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(40)
     stats.sort_stats("tottime").print_stats(20)

@@ -41,6 +41,7 @@ from cases.models import (
     SelfHelpRequest,
     SmsMessage,
     StatCell,
+    StatChange,
     StatusChallenge,
     StatusLookup,
     StatusPhone,
@@ -507,6 +508,15 @@ class StatCellAdmin(ReadOnlyAdmin):
     )
     list_filter = ("depth", "metric")
     search_fields = ("area", "key")
+
+
+@admin.register(StatChange)
+class StatChangeAdmin(ReadOnlyAdmin):
+    """The marks that tell cached statistics pages they are out of date (freshness.py):
+    where the rollup changed since the nightly reconcile."""
+
+    list_display = ("id", "region_code", "station")
+    search_fields = ("region_code",)
 
 
 @admin.register(Respondent)

@@ -377,6 +377,12 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# Statistics pages are kept drawn in the cache until their figures change; a copy younger
+# than this many seconds is served even after a change (the page says when it was taken).
+# 0: every change shows at once. cases/statistics/freshness.py explains.
+STATISTICS_MAX_AGE = env_int("STATISTICS_MAX_AGE", 60)
+STATISTICS_CACHE_SECONDS = 24 * 3600
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

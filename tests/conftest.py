@@ -39,6 +39,15 @@ def sms_gateway(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: drawn statistics pages (and limits kept in the
+    cache) must not carry over from a test whose rows were rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def staff_session_limits_off(settings):
     """Many tests sign a client in at today's time and then travel to a fixed date; the
     idle timeout and the absolute maximum would end those sessions. They are tested in

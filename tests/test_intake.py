@@ -392,12 +392,13 @@ def test_the_intake_post_stays_within_a_fixed_number_of_queries(
     client.get(reverse("cases:intake"))
     data = intake_data(bj.station)
     data["files"] = [upload("伤情.png", png_bytes(), "image/png")]
-    # 25: session, user, memberships, consent, station; worker lookup and insert; case
+    # 26: session, user, memberships, consent, station; worker lookup and insert; case
     # number (update, read); case, parties (one insert), event; the milestone, holiday
     # overrides and its deadlines (one insert); attachment and its event; the session
-    # write; the statistics rollup (one upsert) and the respondent's display name; and 4
-    # SAVEPOINT/RELEASE statements that the test's own transaction adds.
-    with django_assert_max_num_queries(25):
+    # write; the statistics rollup (one upsert), its change mark (one insert) and the
+    # respondent's display name; and 4 SAVEPOINT/RELEASE statements that the test's own
+    # transaction adds.
+    with django_assert_max_num_queries(26):
         response = client.post(reverse("cases:intake"), data)
     assert response.status_code == 302
     new = Case.objects.latest("pk")

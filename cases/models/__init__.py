@@ -17,7 +17,7 @@ from cases.models.documents import Document, DocumentBatch, document_path
 from cases.models.notices import Notification, SmsMessage
 from cases.models.particulars import ArbitrationCommission, LocalField, Particulars
 from cases.models.selfhelp import PosterBatch, SelfHelpRequest
-from cases.models.statistics import ExportJob, ExportLog, Respondent, StatCell
+from cases.models.statistics import ExportJob, ExportLog, Respondent, StatCell, StatChange
 from cases.models.status import StatusAddress, StatusChallenge, StatusLookup, StatusPhone
 from cases.models.workers import ConsentText, Worker
 
@@ -50,6 +50,7 @@ __all__ = [
     "Respondent",
     "SmsMessage",
     "StatCell",
+    "StatChange",
     "StatusAddress",
     "StatusChallenge",
     "StatusLookup",

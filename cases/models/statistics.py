@@ -12,6 +12,8 @@ Areas: depth 0 is the country (area ""), 1 a province ("11"), 2 a city ("1101"),
 keeps only the facts a station's page shows (rollup.STATION_METRICS).
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,37 @@ class StatCell(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.area or '*'}/{self.station} {self.metric}:{self.key}:{self.sub}"
+
+
+def new_token() -> int:
+    return secrets.randbits(62)
+
+
+class StatChange(models.Model):
+    """A mark that the rollup changed for a station: one row per committed change (the
+    write paths and the reconcile add it). A statistics page's cached copy is current
+    while the newest mark in its scope, and the oldest mark kept, are what they were
+    when it was drawn (cases/statistics/freshness.py). Rows only ever get added, so
+    writers never wait on one another; the nightly reconcile deletes all but the newest.
+    """
+
+    region_code = models.CharField(max_length=6)
+    station = models.IntegerField(default=0)
+    # Ids can come round again (SQLite reuses them after a rollback, a restored backup
+    # starts from its own sequence) while a cached page survives in Redis: a random
+    # token makes the newest mark's version its own.
+    token = models.BigIntegerField(default=new_token)
+
+    class Meta:
+        verbose_name = _("统计变动标记")
+        verbose_name_plural = _("统计变动标记")
+        indexes = [
+            models.Index(fields=["region_code", "id"], name="statchange_area"),
+            models.Index(fields=["station", "id"], name="statchange_station"),
+        ]
+
+    def __str__(self):
+        return f"{self.pk} {self.region_code}/{self.station}"
 
 
 class Respondent(models.Model):

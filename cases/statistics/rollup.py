@@ -37,7 +37,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, transaction
 
-from cases.models import Case, CaseEvent, Deadline, Party, Respondent, StatCell
+from cases.models import Case, CaseEvent, Deadline, Party, Respondent, StatCell, StatChange
 from lawyers.models import ClaimType
 from lawyers.routing import normalize_org
 
@@ -457,6 +457,7 @@ def record_change(case, before) -> None:
     delta = difference(after, before.facts if isinstance(before, Baseline) else before)
     if delta:
         add_cells(expand(delta, case.region_code, case.station_id))
+        mark_changed(case.region_code, case.station_id)
     # The rollup now counts this delta: every other open baseline of the case (an outer
     # change still under way) counts it as already added.
     for baseline in getattr(_open, "by_case", {}).get(case.pk, ()):
@@ -494,7 +495,14 @@ def record_intake(case, worker, parties) -> None:
         respondents=[p.name_key for p in parties if p.kind in ORG_KINDS and p.name_key],
     )
     add_cells(expand(case_facts(snap), case.region_code, case.station_id))
+    mark_changed(case.region_code, case.station_id)
     remember_respondents(parties)
+
+
+def mark_changed(region_code: str, station_id: int) -> None:
+    """Tell the cached statistics pages of this station's areas that they are out of
+    date (an insert, in the writer's transaction: seen when it commits, never waited on)."""
+    StatChange.objects.create(region_code=region_code, station=station_id or 0)
 
 
 def remember_respondents(parties) -> None:
@@ -521,16 +529,16 @@ def expected_cells(case_filter=None, *, chunk: int = 2000) -> dict:
     """Every cell as the source tables say it should be, for the cases matching
     `case_filter` (a dict of filter arguments), computed in chunks of cases."""
     cells = defaultdict(lambda: [0, ZERO, ZERO])
-    cases = Case.objects.filter(**(case_filter or {})).order_by("pk")
-    last = 0
-    while True:
-        rows = list(cases.filter(pk__gt=last).values_list(*CASE_FIELDS)[:chunk])
-        if not rows:
-            break
-        ids = [row[0] for row in rows]
-        for snap in _snapshots(rows, ids).values():
+    cases = Case.objects.filter(**(case_filter or {}))
+    # The ids first, then the rows chunk by chunk: asking for "the next 2,000 of this
+    # province after id N" made the database walk the province again for every chunk
+    # (the reconcile grew with the square of the cases: 16 s at 20,000, 164 s at 40,000).
+    ids = sorted(cases.values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        some = ids[start : start + chunk]
+        rows = list(Case.objects.filter(pk__in=some).values_list(*CASE_FIELDS))
+        for snap in _snapshots(rows, some).values():
             expand(case_facts(snap), snap.region_code, snap.station_id, into=cells)
-        last = ids[-1]
     return cells
 
 
@@ -577,6 +585,30 @@ def _insert(rows: list) -> None:
     )
 
 
+def _update(cells: list) -> None:
+    """Write new figures into existing cells. Many on PostgreSQL: COPY them into a
+    temporary table and UPDATE … FROM it, in one pass (bulk_update's CASE WHEN grows with
+    the square of its batch: the reconcile after adding 20,000 cases to 20,000 took 200 s
+    in it)."""
+    if connection.vendor != "postgresql" or len(cells) <= 5000:
+        StatCell.objects.bulk_update(cells, ["n", "claimed", "recovered"], batch_size=2000)
+        return
+    table = StatCell._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE statcell_fix (id bigint, n integer, claimed numeric, "
+            "recovered numeric) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy("COPY statcell_fix (id, n, claimed, recovered) FROM STDIN") as copy:
+            for cell in cells:
+                copy.write_row((cell.pk, cell.n, cell.claimed, cell.recovered))
+        cursor.execute(
+            f"UPDATE {table} AS c SET n = f.n, claimed = f.claimed, recovered = f.recovered "
+            "FROM statcell_fix AS f WHERE c.id = f.id"
+        )
+        cursor.execute("DROP TABLE statcell_fix")
+
+
 def _repair(expected: dict, stored: dict) -> int:
     """Make the stored cells equal the expected ones; returns how many were wrong."""
     create, update = [], []
@@ -591,7 +623,7 @@ def _repair(expected: dict, stored: dict) -> int:
     # Cells a decrement brought to zero are harmless leftovers, not drift.
     wrong = [c for c in stored.values() if any(c[1:])]
     _insert(create)
-    StatCell.objects.bulk_update(update, ["n", "claimed", "recovered"], batch_size=2000)
+    _update(update)
     for start in range(0, len(delete), 5000):
         StatCell.objects.filter(pk__in=delete[start : start + 5000]).delete()
     return len(create) + len(update) + len(wrong)
@@ -633,4 +665,12 @@ def reconcile() -> dict:
         fixed += stale.exclude(n=0, claimed=0, recovered=0).count()
         stale.delete()
         fixed += _repair(national, _stored(StatCell.objects.filter(depth=0)))
+        _restart_marks()
     return {"provinces": len(provinces), "cells_fixed": fixed}
+
+
+def _restart_marks() -> None:
+    """Keep the change marks few: one new mark replaces them all. Every cached page then
+    differs from the marks (the oldest kept is new), so repaired figures show at once."""
+    newest = StatChange.objects.create(region_code="", station=0)
+    StatChange.objects.filter(pk__lt=newest.pk).delete()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,7 +22,7 @@ from cases.permissions import (
     statistics_home,
     statistics_view,
 )
-from cases.statistics import behind, dashboard, exports, sections
+from cases.statistics import behind, dashboard, exports, freshness, sections
 from cases.statistics.periods import MonthField, Period, StatisticsFilter, this_month
 from lawyers.models import ClaimType
 
@@ -52,7 +53,7 @@ def _request_scope(request):
 def _bad_filter(request, form, section="overview"):
     return render(
         request,
-        f"statistics/{section}.html",
+        "statistics/base.html",
         {
             "form": form,
             "page": None,
@@ -79,24 +80,40 @@ def section(request, section="overview"):
     except BadFilter as bad:
         return _bad_filter(request, bad.form, section)
     period = form.cleaned_data["period"]
-    page = sections.build(section, scope, period, suppressed=view.suppressed, links=view.links)
+    context = {
+        "form": form,
+        "scope": scope,
+        "period": period,
+        "params": {**scope.params, **period.params},
+        "shown": period.params,
+        "sections": _sections(),
+        "section": section,
+        "comparisons": dashboard.comparison_labels(period),
+        "can_ledger": view.links,
+        "month": period.last,
+        "suppressed": view.suppressed,
+    }
+
+    def draw(taken_at):
+        # The whole statistics part of the page (trail, filter, tabs, section, exports) is
+        # the same for everyone with this key; only the site's frame is drawn per request.
+        page = sections.build(section, scope, period, suppressed=view.suppressed, links=view.links)
+        body = render_to_string(
+            f"statistics/sections/{section}.html",
+            {**context, "page": page, "claim_choices": ClaimType.choices},
+            request,
+        )
+        return render_to_string(
+            "statistics/_content.html",
+            {**context, "section_html": body, "taken_at": taken_at},
+            request,
+        )
+
+    key = freshness.key(section, scope, period, suppressed=view.suppressed, links=view.links)
     return render(
         request,
-        f"statistics/{section}.html",
-        {
-            "form": form,
-            "page": page,
-            "scope": scope,
-            "period": period,
-            "params": {**scope.params, **period.params},
-            "shown": period.params,
-            "sections": _sections(),
-            "section": section,
-            "comparisons": dashboard.comparison_labels(period),
-            "can_ledger": view.links,
-            "month": period.last,
-            "claim_choices": ClaimType.choices,
-        },
+        "statistics/base.html",
+        {**context, "drawn": freshness.drawn(key, scope, draw)},
     )
 
 
