@@ -349,3 +349,22 @@ def test_the_bell_and_the_navigation_come_with_the_user(client, world, lawyer):
     login(client, world.beijing.coordinator)
     html = client.get(reverse("cases:triage")).content.decode()
     assert reverse("cases:assignment_board") in html and 'data-testid="unread-count"' not in html
+
+
+@pytest.mark.django_db
+def test_the_compiled_user_query_loads_what_the_orm_query_loads(world, lawyer):
+    """cases.auth.load_user runs users_for_request() compiled once per process: the user,
+    the lawyer profile (or none), the nav roles and the unread count must be the same."""
+    from cases.auth import load_user, users_for_request
+    from cases.models import Notification
+
+    Notification.objects.create(user=lawyer.user, message="新案件")
+    for user in (lawyer.user, world.beijing.coordinator, world.beijing.volunteer, world.admin):
+        loaded, expected = load_user(user.pk), users_for_request().get(pk=user.pk)
+        for field in ("pk", "username", "last_login", "date_joined", "is_active", "password"):
+            assert getattr(loaded, field) == getattr(expected, field), field
+        for name in ("nav_volunteer", "nav_coordinator", "nav_analyst", "unread_notifications"):
+            assert getattr(loaded, name) == getattr(expected, name), name
+        assert getattr(loaded, "lawyer", None) == getattr(expected, "lawyer", None)
+    assert load_user(lawyer.user.pk).lawyer.pk == lawyer.pk
+    assert load_user(999_999) is None
