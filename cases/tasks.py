@@ -170,4 +170,16 @@ SCHEDULES: list[dict] = [
         "schedule_type": "D",
         "at": "03:30",
     },
+    {
+        # Webhook deliveries whose backoff has passed (api/webhooks.py).
+        "name": "yizhan:retry_webhooks",
+        "func": "api.tasks.retry_webhooks",
+        "schedule_type": "I",
+        "minutes": 1,
+    },
+    {
+        "name": "yizhan:purge_api_rate_windows",
+        "func": "api.tasks.purge_rate_windows",
+        "schedule_type": "H",
+    },
 ]

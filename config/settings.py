@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "accounts",
     "lawyers",
     "cases",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,7 @@ MIDDLEWARE = [
     "accounts.middleware.DenialLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "api.middleware.ApiCallLogMiddleware",
     # Last: turns axes' lockout flag into the lockout page (accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]
