@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -236,7 +236,7 @@ def intake(request, payload: IntakeIn):
     if key:
         replay = _replayed(client, key, fingerprint)
         if replay is not None:
-            return 200, replay
+            return Status(200, replay)
     consent = ConsentText.current()
     if consent is None:
         raise ApiError(
@@ -259,9 +259,9 @@ def intake(request, payload: IntakeIn):
         replay = _replayed(client, key, fingerprint) if key else None
         if replay is None:
             raise
-        return 200, replay
+        return Status(200, replay)
     request.api_case = case.number
-    return 201, {"number": case.number, "state": case.state, "access_code": code}
+    return Status(201, {"number": case.number, "state": case.state, "access_code": code})
 
 
 def _replayed(client, key, fingerprint):
@@ -500,7 +500,7 @@ def subscribe(request, payload: SubscriptionIn):
     sub = WebhookSubscription.objects.create(
         client=client, url=payload.url, secret=webhooks.new_secret()
     )
-    return 201, {"id": sub.pk, "url": sub.url, "active": sub.active, "secret": sub.secret}
+    return Status(201, {"id": sub.pk, "url": sub.url, "active": sub.active, "secret": sub.secret})
 
 
 @api.get(
@@ -530,7 +530,7 @@ def unsubscribe(request, sub_id: int):
     deleted, _rows = client.subscriptions.filter(pk=sub_id).delete()
     if not deleted:
         raise errors.not_found()
-    return 204, None
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------------------
