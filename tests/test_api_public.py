@@ -11,7 +11,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("regions")]
 
 
 def test_stations_by_region_and_nearest_need_no_token(client):
-    near = make_station(name="望京驿站", region_code="110105", lng=116.4807, lat=39.9965, legal=True)
+    near = make_station(
+        name="望京驿站", region_code="110105", lng=116.4807, lat=39.9965, legal=True
+    )
     make_station(name="盘龙驿站", region_code="530103", lng=102.7195, lat=25.0530, legal=True)
     data = client.get("/api/v1/stations/?region=11").json()
     assert [s["name"] for s in data["items"]] == ["望京驿站"]
@@ -26,9 +28,7 @@ def test_statistics_within_scope_in_full_for_a_partner(client):
     for _ in range(2):
         make_case(world.beijing.station)
     _c, token = tokens.create_client("平台", region_prefix="110105", scopes=["stats:read"])
-    response = client.get(
-        "/api/v1/statistics/overview", HTTP_AUTHORIZATION=f"Bearer {token}"
-    )
+    response = client.get("/api/v1/statistics/overview", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["suppressed"] is False and data["region"] == "110105"
@@ -46,9 +46,7 @@ def test_statistics_for_an_analyst_client_hide_small_cells(client):
     _c, token = tokens.create_client(
         "研究", region_prefix="11", scopes=["stats:read"], kind=ApiClient.Kind.ANALYST
     )
-    data = client.get(
-        "/api/v1/statistics/overview", HTTP_AUTHORIZATION=f"Bearer {token}"
-    ).json()
+    data = client.get("/api/v1/statistics/overview", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert data["suppressed"] is True
     cells = data["totals"] + [c for p in data["partitions"] for c in p["cells"]]
     assert all(c["n"] is None or c["n"] == 0 or c["n"] >= 5 for c in cells)

@@ -81,9 +81,10 @@ def test_the_receipt_code_opens_only_its_workers_cases(client):
     token = response.json()["token"]
     listed = client.get("/api/v1/worker/cases", HTTP_X_WORKER_TOKEN=token).json()["items"]
     assert [c["number"] for c in listed] == [mine.number]
-    assert client.get(
-        f"/api/v1/worker/cases/{other.number}", HTTP_X_WORKER_TOKEN=token
-    ).status_code == 404
+    assert (
+        client.get(f"/api/v1/worker/cases/{other.number}", HTTP_X_WORKER_TOKEN=token).status_code
+        == 404
+    )
 
 
 def test_wrong_codes_get_the_status_pages_words_and_its_lock(client):
