@@ -19,8 +19,9 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,11 +54,11 @@ from api.schemas import (
     WorkerTokenOut,
 )
 from cases import events, permissions, workflow
-from cases.claims import claims_display
 from cases.deadlines import rules as deadline_rules
 from cases.forms import IntakeForm, PartyForm
-from cases.models import Case, ConsentText
+from cases.models import Case, ConsentText, StatusLookup
 from cases.status import lookup, page, session
+from cases.status.views import SENT_MESSAGE
 from cases.validators import mask_id_number, mask_phone, normalize_mobile
 
 DESCRIPTION = """
@@ -174,6 +175,10 @@ def _fingerprint(payload: IntakeIn) -> str:
     return hashlib.sha256(payload.model_dump_json().encode()).hexdigest()
 
 
+# The intake form's worker fields, nested under "worker" in the request body.
+WORKER_FIELDS = {"name", "phone", "id_number", "platform", "arrangement"}
+
+
 def _intake_form(client, payload: IntakeIn):
     user = acting_user(client)
     station = IntakeForm(user=user).fields["station"].queryset.filter(code=payload.station).first()
@@ -191,15 +196,14 @@ def _intake_form(client, payload: IntakeIn):
         "evidence": payload.evidence,
         "consent": "on" if payload.consent else "",
     }
-    from django.utils.datastructures import MultiValueDict
-
     form = IntakeForm(
         MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()}), user=user
     )
     parties = [PartyForm(p.model_dump()) for p in payload.parties]
     fields = {}
     if not form.is_valid():
-        fields.update(errors.form_errors(form))
+        for name, messages in errors.form_errors(form).items():
+            fields[f"worker.{name}" if name in WORKER_FIELDS else name] = messages
         if "station" in fields:
             fields["station"] = [str(_("没有这个驿站，或不在本客户端的地区范围内。"))]
     for i, party in enumerate(parties):
@@ -679,8 +683,6 @@ def worker_code(request, payload: WorkerCodeIn):
         lookup.request_code(phone, lookup.client_ip(request))
     except lookup.Refused as refusal:
         raise ApiError(429, "refused", refusal.message) from None
-    from cases.status.views import SENT_MESSAGE
-
     return {"message": str(SENT_MESSAGE)}
 
 
@@ -702,13 +704,26 @@ def worker_token(request, payload: WorkerTokenIn):
     try:
         verified = lookup.verify(phone, code, lookup.client_ip(request))
     except lookup.Refused as refusal:
-        raise ApiError(
-            429 if "锁定" in refusal.message else 422, "refused", refusal.message
-        ) from None
+        raise ApiError(_refusal_status(phone), "refused", refusal.message) from None
     return {
         "token": session.session_cookie(verified, phone),
         "expires_in": int(session.SESSION_TTL.total_seconds()),
     }
+
+
+LIMITED = {StatusLookup.Outcome.LOCKED, StatusLookup.Outcome.RATE_LIMITED}
+
+
+def _refusal_status(phone: str) -> int:
+    """429 when a limit refused the code (a lock, the address's limit), 422 for a wrong
+    or expired code: the outcome lookup.verify has just logged says which."""
+    outcome = (
+        StatusLookup.objects.filter(phone_hash=lookup.phone_hash(phone))
+        .order_by("-at", "-pk")
+        .values_list("outcome", flat=True)
+        .first()
+    )
+    return 429 if outcome in LIMITED else 422
 
 
 def _worker_session(request):
@@ -765,11 +780,7 @@ def worker_case(request, number: str):
 
 
 def _language():
-    from django.utils import translation
-
     return translation.get_language()
 
 
 api.add_router("/worker/", worker)
-
-__all__ = ["api", "HttpRequest", "claims_display", "datetime"]

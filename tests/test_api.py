@@ -189,7 +189,7 @@ def test_intake_runs_the_forms_validation_with_its_messages(client, world):
     response = call(client, "post", "/intake/", token, body)
     assert response.status_code == 422
     fields = response.json()["error"]["fields"]
-    assert fields["phone"] == ["请输入有效的手机号，例如 13800138000"]
+    assert fields["worker.phone"] == ["请输入有效的手机号，例如 13800138000"]
     assert "须向劳动者宣读" in fields["consent"][0]
 
 

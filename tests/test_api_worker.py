@@ -93,7 +93,10 @@ def test_wrong_codes_get_the_status_pages_words_and_its_lock(client):
     post(client, "/code", {"phone": PHONE})
     answers = [post(client, "/token", {"phone": PHONE, "code": "000000"}) for _ in range(5)]
     assert answers[0].json()["error"]["message"] == "验证码或查询码不正确，还可以再试 4 次。"
+    assert [a.status_code for a in answers] == [422] * 5
     assert "错误次数太多" in answers[-1].json()["error"]["message"]
+    locked = post(client, "/token", {"phone": PHONE, "code": "000000"})
+    assert locked.status_code == 429 and "错误次数太多" in locked.json()["error"]["message"]
     again = post(client, "/code", {"phone": PHONE})
     assert again.status_code == 429
 
