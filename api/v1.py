@@ -25,7 +25,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import NinjaAPI, Query, Router, Status
+from ninja import NinjaAPI, Path, Query, Router, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -289,6 +289,8 @@ def _replayed(client, key, fingerprint):
 # ---------------------------------------------------------------------------
 # Cases
 
+CASE_NUMBER = Path(..., max_length=40, examples=["110105-2026-00001"])
+
 
 def _summary(case: Case) -> dict:
     return {
@@ -310,7 +312,7 @@ def _summary(case: Case) -> dict:
     summary="案件详情 A case: timeline, deadlines, documents (personal data masked)",
     tags=["cases"],
 )
-def case_detail(request, number: str):
+def case_detail(request, number: str = CASE_NUMBER):
     client = need(request, Scope.CASES_READ)
     case = _case_for(request, number)
     user = acting_user(client)
@@ -439,7 +441,7 @@ def _plain(code: str) -> str:
     description="A stale `expected_state` gets 409 with the page's message.",
     tags=["cases"],
 )
-def transition(request, number: str, payload: TransitionIn):
+def transition(request, payload: TransitionIn, number: str = CASE_NUMBER):
     client = need(request, Scope.CASES_TRANSITION)
     case = _case_for(request, number)
     user = acting_user(client)
@@ -550,7 +552,7 @@ def unsubscribe(request, sub_id: int):
 )
 def statistics(
     request,
-    section: str,
+    section: str = Path(..., max_length=20, examples=["overview"]),
     region: str | None = Query(None, max_length=6),
     period_from: str | None = Query(None, alias="from", max_length=7),
     period_to: str | None = Query(None, alias="to", max_length=7),
@@ -767,7 +769,7 @@ def worker_cases(request):
     summary="劳动者：一个案件 One of the worker's cases (404 for anyone else's)",
     openapi_extra=WORKER_TOKEN,
 )
-def worker_case(request, number: str):
+def worker_case(request, number: str = CASE_NUMBER):
     opened = _worker_session(request)
     rows = [
         page.case_view(row, timezone.localdate(), _language())

@@ -41,9 +41,23 @@ for _ in $(seq 60); do
   sleep 0.5
 done
 
+# One case for the operations on a case (the schema's example number is this one).
+curl -fsS -X POST "http://127.0.0.1:$PORT/api/v1/intake/" -H "Authorization: Bearer $TOKEN" \
+  -H "Content-Type: application/json" -o /dev/null \
+  -d '{"station": "FUZZ-1", "worker": {"name": "李四", "phone": "13912345678", "platform": "meituan"},
+       "claims": ["wage"], "facts": "站点拖欠两个月工资。", "consent": true}'
+
+# A worker token for that case's worker (what POST /worker/token hands out).
+WORKER_TOKEN="$($PY manage.py shell -v 0 -c "
+from cases.models import Worker
+from cases.status import lookup, session
+ids = list(Worker.objects.filter(phone='+8613912345678').values_list('pk', flat=True))
+print(session.session_cookie(lookup.Verified(outcome='code_ok', worker_ids=ids), '+8613912345678'))
+")"
+
 rc=0
 .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
-  -H "Authorization: Bearer $TOKEN" \
+  -H "Authorization: Bearer $TOKEN" -H "X-Worker-Token: $WORKER_TOKEN" \
   --checks not_a_server_error,response_schema_conformance \
   --max-examples "$EXAMPLES" --seed 19 --workers 1 --request-timeout 20 \
   --phases examples,coverage,fuzzing --no-color || rc=$?
