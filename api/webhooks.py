@@ -16,11 +16,15 @@ import base64
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -114,9 +118,13 @@ def deliver(delivery_id: int, now=None) -> str:
         "webhook-timestamp": str(timestamp),
         "webhook-signature": sign(delivery.subscription.secret, delivery.event_id, timestamp, body),
     }
-    request = urllib.request.Request(
-        delivery.subscription.url, data=body.encode(), headers=headers, method="POST"
-    )
+    url = delivery.subscription.url
+    if not public_address(url):
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=WebhookDelivery.Status.FAILED, last_response="refused: not a public address"
+        )
+        return "refused"
+    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
             code = response.status
@@ -132,6 +140,23 @@ def deliver(delivery_id: int, now=None) -> str:
         update["status"] = WebhookDelivery.Status.FAILED
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**update)
     return "sent" if ok else "failed"
+
+
+def public_address(url: str) -> bool:
+    """Whether every address the URL's host resolves to is public (or private ones are
+    allowed: API_WEBHOOK_ALLOW_PRIVATE, on with DEBUG for local work and tests)."""
+    if settings.API_WEBHOOK_ALLOW_PRIVATE:
+        return True
+    try:
+        host = urlsplit(url).hostname or ""
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, ValueError):
+        return False
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            return False
+    return bool(addresses)
 
 
 def due(now=None):

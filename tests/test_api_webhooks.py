@@ -201,3 +201,20 @@ def test_a_client_without_the_webhooks_scope_cannot_subscribe(client):
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 403
+
+
+def test_in_production_a_delivery_to_a_private_address_is_refused(settings):
+    settings.API_WEBHOOK_ALLOW_PRIVATE = False
+    world = make_world()
+    client_, _token = tokens.create_client("热线", region_prefix="1101", scopes=["webhooks"])
+    WebhookSubscription.objects.create(
+        client=client_, url=f"http://127.0.0.1:{PORT}/hook", secret=webhooks.new_secret()
+    )
+    case = make_case(world.beijing.station)
+    apply_transition(case, "withdraw", world.admin, reason="撤回")
+    delivery = WebhookDelivery.objects.get()
+    assert webhooks.deliver(delivery.pk) == "refused"
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and "not a public address" in delivery.last_response
+    assert not webhooks.public_address("http://10.0.0.8/x")
+    assert not webhooks.public_address("http://[::1]/x")
