@@ -2,11 +2,22 @@
 rotate and revoke; a new token is shown once, in the message), subscriptions,
 deliveries (send again) and the call log (read-only)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from api import tokens, webhooks
-from api.models import ApiCall, ApiClient, WebhookDelivery, WebhookSubscription
+from api.models import ApiCall, ApiClient, Scope, WebhookDelivery, WebhookSubscription
+
+
+class ApiClientForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("允许的操作"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "kind", "region_prefix", "scopes", "contact", "rate_per_minute"]
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -24,12 +35,19 @@ class ReadOnly(admin.ModelAdmin):
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region_prefix", "scopes", "token_expires_at", "revoked_at"]
     search_fields = ["name", "contact"]
+    form = ApiClientForm
     fields = ["name", "kind", "region_prefix", "scopes", "contact", "rate_per_minute"]
     actions = ["rotate", "revoke"]
 
-    def has_add_permission(self, request):
-        # A client is created with its system account and token: `create_api_client`.
-        return False
+    def save_model(self, request, obj, form, change):
+        token = None if change else tokens.prepare(obj)
+        super().save_model(request, obj, form, change)
+        if token:
+            messages.warning(
+                request,
+                _("%(name)s 的新令牌（只显示这一次）：%(token)s")
+                % {"name": obj.name, "token": token},
+            )
 
     @admin.action(description=_("更换令牌（旧令牌立即失效）"))
     def rotate(self, request, queryset):

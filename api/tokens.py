@@ -30,29 +30,35 @@ def create_client(
     name: str, *, region_prefix: str, scopes, kind=ApiClient.Kind.PARTNER, contact="", now=None
 ) -> tuple[ApiClient, str]:
     """A client, its system account and its first token (returned in clear, once)."""
-    now = now or timezone.now()
-    token, prefix, digest = _new_token()
+    client = ApiClient(
+        name=name,
+        kind=kind,
+        region_prefix=region_prefix,
+        scopes=sorted(set(scopes)),
+        contact=contact,
+    )
     with transaction.atomic():
-        user = get_user_model().objects.create_user(
-            username=f"api:{name}"[:150], is_active=False, first_name=name[:150]
-        )
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        client = ApiClient(
-            name=name,
-            kind=kind,
-            region_prefix=region_prefix,
-            scopes=sorted(set(scopes)),
-            contact=contact,
-            user=user,
-            token_prefix=prefix,
-            token_hash=digest,
-            token_expires_at=now + TOKEN_TTL,
-            created_at=now,
-        )
-        client.full_clean(exclude=["user"])
+        token = prepare(client, now=now)
+        client.full_clean()
         client.save()
     return client, token
+
+
+def prepare(client: ApiClient, now=None) -> str:
+    """For a new client (the command, the admin's add form): its system account, inactive
+    and without a password, and its first token, returned in clear."""
+    now = now or timezone.now()
+    user = get_user_model().objects.create_user(
+        username=f"api:{client.name}"[:150], is_active=False, first_name=client.name[:150]
+    )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    token, prefix, digest = _new_token()
+    client.user = user
+    client.token_prefix, client.token_hash = prefix, digest
+    client.token_expires_at = now + TOKEN_TTL
+    client.created_at = now
+    return token
 
 
 def rotate(client: ApiClient, now=None) -> str:

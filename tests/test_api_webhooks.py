@@ -8,14 +8,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.contrib.admin.sites import site
 from django.utils import timezone
 from standardwebhooks import Webhook
 
 from api import tokens, webhooks
 from api.models import WebhookDelivery, WebhookSubscription
 from cases.workflow import apply_transition
-from tests.helpers import login, make_case, make_world
+from tests.helpers import make_case, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -167,28 +166,6 @@ def test_one_delivery_per_event_and_subscription_however_often_it_is_queued():
     event = apply_transition(case, "withdraw", world.admin, reason="撤回")
     webhooks.on_transition(sender=None, event=event)
     assert WebhookDelivery.objects.count() == 1
-
-
-def test_the_admin_lists_deliveries_and_sends_one_again(client):
-    world = make_world()
-    client_, _token = tokens.create_client("热线", region_prefix="1101", scopes=["webhooks"])
-    WebhookSubscription.objects.create(
-        client=client_, url="http://127.0.0.1:19099/x", secret=webhooks.new_secret()
-    )
-    case = make_case(world.beijing.station)
-    apply_transition(case, "withdraw", world.admin, reason="撤回")
-    delivery = WebhookDelivery.objects.get()
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed", attempts=8)
-    login(client, world.admin)
-    for model in ("webhookdelivery", "webhooksubscription", "apiclient", "apicall"):
-        assert client.get(f"/admin/api/{model}/").status_code == 200, model
-    client.post(
-        "/admin/api/webhookdelivery/",
-        {"action": "send_again", "_selected_action": [delivery.pk]},
-    )
-    delivery.refresh_from_db()
-    assert delivery.status in ("pending", "failed") and delivery.attempts <= 1
-    assert WebhookDelivery in site._registry
 
 
 def test_a_client_without_the_webhooks_scope_cannot_subscribe(client):
