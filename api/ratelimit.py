@@ -1,6 +1,6 @@
 """Calls per client per minute, counted in the database so that every web node sees
 the same count: one upsert per call (INSERT … ON CONFLICT … RETURNING, on PostgreSQL
-and SQLite alike). Old windows are deleted by the daily job (`purge_windows`)."""
+and SQLite alike). Old windows are deleted by api/housekeeping.py."""
 
 import datetime
 import math
@@ -28,11 +28,3 @@ def hit(client, now=None) -> tuple[int, int]:
         (calls,) = cursor.fetchone()
     wait = math.ceil((minute + WINDOW - now).total_seconds())
     return calls, max(1, wait)
-
-
-def purge_windows(now=None) -> int:
-    now = now or timezone.now()
-    deleted, _rows = RateWindow.objects.filter(
-        minute__lt=now - datetime.timedelta(hours=1)
-    ).delete()
-    return deleted

@@ -1,6 +1,6 @@
 """What the task queue runs for the API (scheduled in cases.tasks.SCHEDULES)."""
 
-from api import ratelimit, webhooks
+from api import housekeeping, webhooks
 
 
 def deliver_webhook(delivery_id: int) -> str:
@@ -11,5 +11,5 @@ def retry_webhooks() -> int:
     return webhooks.retry_due()
 
 
-def purge_rate_windows() -> int:
-    return ratelimit.purge_windows()
+def purge() -> dict:
+    return housekeeping.purge()

@@ -27,7 +27,14 @@ def _new_token() -> tuple[str, str, str]:
 
 
 def create_client(
-    name: str, *, region_prefix: str, scopes, kind=ApiClient.Kind.PARTNER, contact="", now=None
+    name: str,
+    *,
+    region_prefix: str,
+    scopes,
+    kind=ApiClient.Kind.PARTNER,
+    contact="",
+    days: int | None = None,
+    now=None,
 ) -> tuple[ApiClient, str]:
     """A client, its system account and its first token (returned in clear, once)."""
     client = ApiClient(
@@ -39,6 +46,8 @@ def create_client(
     )
     with transaction.atomic():
         token = prepare(client, now=now)
+        if days is not None:
+            client.token_expires_at = client.created_at + datetime.timedelta(days=days)
         client.full_clean()
         client.save()
     return client, token

@@ -178,8 +178,10 @@ SCHEDULES: list[dict] = [
         "minutes": 1,
     },
     {
-        "name": "yizhan:purge_api_rate_windows",
-        "func": "api.tasks.purge_rate_windows",
-        "schedule_type": "H",
+        # Rate windows, old Idempotency-Keys, the API call log past its retention.
+        "name": "yizhan:purge_api",
+        "func": "api.tasks.purge",
+        "schedule_type": "D",
+        "at": "03:40",
     },
 ]

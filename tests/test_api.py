@@ -313,3 +313,40 @@ def test_the_schema_and_the_docs_page_are_served(client, world):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200
     assert b"/api/v1/intake/" in page.content and b"<script" not in page.content
+
+
+def test_the_command_refuses_a_bad_region_and_sets_the_lifetime(capsys):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("create_api_client", "坏", "--region", "9", "--scope", "intake")
+    call_command("create_api_client", "短期", "--region", "53", "--scope", "intake", "--days", "30")
+    client = ApiClient.objects.get(name="短期")
+    assert (client.token_expires_at - client.created_at).days == 30
+
+
+def test_old_rate_windows_keys_and_calls_are_purged(client, world):
+    from api import housekeeping
+    from api.models import IdempotencyKey, RateWindow
+
+    api_client, token = client_for()
+    call(
+        client,
+        "post",
+        "/intake/",
+        token,
+        intake_body(world.beijing.station),
+        HTTP_IDEMPOTENCY_KEY="k",
+    )
+    assert (
+        RateWindow.objects.count(),
+        IdempotencyKey.objects.count(),
+        ApiCall.objects.count(),
+    ) == (
+        1,
+        1,
+        1,
+    )
+    assert housekeeping.purge() == {"rate_windows": 0, "idempotency_keys": 0, "calls": 0}
+    later = timezone.now() + datetime.timedelta(days=400)
+    assert housekeeping.purge(later) == {"rate_windows": 1, "idempotency_keys": 1, "calls": 1}

@@ -128,3 +128,11 @@ def test_a_bad_phone_is_a_field_error(client):
     response = post(client, "/code", {"phone": "12345"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 422
     assert response.json()["error"]["fields"]["phone"]
+
+
+def test_the_worker_status_operation_runs_one_query(client, django_assert_num_queries):
+    world = make_world()
+    make_case(world.beijing.station, worker={"phone": PHONE})
+    token = token_for(client)
+    with django_assert_num_queries(1):
+        assert client.get("/api/v1/worker/cases", HTTP_X_WORKER_TOKEN=token).status_code == 200

@@ -20,13 +20,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--kind", default=ApiClient.Kind.PARTNER, choices=ApiClient.Kind.values)
         parser.add_argument("--contact", default="")
+        parser.add_argument(
+            "--days", type=int, default=tokens.TOKEN_TTL.days, help="token lifetime in days"
+        )
 
-    def handle(self, *args, name, region, scopes, kind, contact, **options):
+    def handle(self, *args, name, region, scopes, kind, contact, days, **options):
         if ApiClient.objects.filter(name=name).exists():
             raise CommandError(f"a client named {name!r} exists")
         try:
             client, token = tokens.create_client(
-                name, region_prefix=region, scopes=scopes, kind=kind, contact=contact
+                name, region_prefix=region, scopes=scopes, kind=kind, contact=contact, days=days
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
