@@ -306,6 +306,11 @@ def test_too_many_calls_get_429_with_retry_after(client, world):
     assert response.json()["error"]["code"] == "rate_limited"
 
 
+def test_answers_to_a_token_are_not_cached(client, world):
+    _c, token = client_for()
+    assert call(client, "get", "/cases/", token)["Cache-Control"] == "no-store"
+
+
 def test_the_schema_and_the_docs_page_are_served(client, world):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
@@ -313,6 +318,8 @@ def test_the_schema_and_the_docs_page_are_served(client, world):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200
     assert b"/api/v1/intake/" in page.content and b"<script" not in page.content
+    # Under the site's CSP as it is: no inline script, no CDN.
+    assert "script-src 'self'" in page["Content-Security-Policy"]
 
 
 def test_the_command_refuses_a_bad_region_and_sets_the_lifetime(capsys):
