@@ -102,12 +102,12 @@ class DocumentOut(Schema):
 
 
 class CaseSummary(Schema):
-    number: str
-    state: str
-    state_label: str
-    claims: list[str]
+    number: str = Field(..., examples=["110105-2026-00001"])
+    state: str = Field(..., examples=["received"])
+    state_label: str = Field(..., examples=["待审核"], description="in the request's language")
+    claims: list[str] = Field(..., examples=[["wage"]])
     station: StationRef
-    region_code: str
+    region_code: str = Field(..., examples=["110105"])
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -223,6 +223,25 @@ class StatisticsOut(Schema):
 
 class SubscriptionIn(Schema):
     url: str = Field(..., max_length=500, examples=["https://hotline.example.org/hooks/yizhan"])
+
+
+class WebhookCase(Schema):
+    case: str = Field(..., examples=["110105-2026-00001"])
+    transition: str = Field(..., examples=["accept_for_aid"])
+    from_: str = Field(..., alias="from", examples=["received"])
+    to: str = Field(..., examples=["accepted"])
+    station: str = Field(..., examples=["BJ-110105-001"])
+    region_code: str = Field(..., examples=["110105"])
+
+
+class WebhookEvent(Schema):
+    """What a subscription's URL receives (POST), with the headers webhook-id (the same on
+    every retry: deduplicate by it), webhook-timestamp and webhook-signature
+    ("v1," + base64 HMAC-SHA256 of "{id}.{timestamp}.{body}" with the secret)."""
+
+    type: str = Field(..., examples=["case.state_changed"])
+    timestamp: datetime.datetime
+    data: WebhookCase
 
 
 class SubscriptionOut(Schema):

@@ -48,6 +48,7 @@ from api.schemas import (
     SubscriptionIn,
     SubscriptionOut,
     TransitionIn,
+    WebhookEvent,
     WorkerCases,
     WorkerCodeIn,
     WorkerTokenIn,
@@ -104,7 +105,37 @@ BAD_TOKEN = {
 
 STANDARD = {401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The schema, with what subscribers receive under OpenAPI 3.1's `webhooks`."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        event = WebhookEvent.model_json_schema(
+            by_alias=True, ref_template="#/components/schemas/{model}"
+        )
+        for name, definition in event.pop("$defs", {}).items():
+            schema["components"]["schemas"].setdefault(name, definition)
+        schema["components"]["schemas"]["WebhookEvent"] = event
+        schema["webhooks"] = {
+            "case.state_changed": {
+                "post": {
+                    "summary": "案件状态变更 A case in the subscriber's scope changed state",
+                    "description": WebhookEvent.__doc__,
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/WebhookEvent"}
+                            }
+                        }
+                    },
+                    "responses": {"2XX": {"description": "received; anything else is retried"}},
+                }
+            }
+        }
+        return schema
+
+
+api = Api(
     title="驿站法援 API",
     version="1.0.0",
     description=DESCRIPTION,

@@ -13,6 +13,7 @@ from standardwebhooks import Webhook
 
 from api import tokens, webhooks
 from api.models import WebhookDelivery, WebhookSubscription
+from api.schemas import WebhookEvent
 from cases.workflow import apply_transition
 from tests.helpers import make_case, make_world
 
@@ -88,6 +89,10 @@ def test_a_transition_in_scope_is_delivered_signed(
     assert (payload["data"]["from"], payload["data"]["to"]) == ("received", "withdrawn")
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "sent" and delivery.event_id == headers["webhook-id"]
+    # The body is what the schema documents under "webhooks".
+    documented = client.get("/api/v1/openapi.json").json()
+    assert "case.state_changed" in documented["webhooks"]
+    WebhookEvent.model_validate(payload)
 
 
 def test_a_rolled_back_transition_writes_no_delivery():
