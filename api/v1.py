@@ -213,8 +213,16 @@ WORKER_FIELDS = {"name", "phone", "id_number", "platform", "arrangement"}
 def _intake_form(client, payload: IntakeIn):
     user = acting_user(client)
     station = IntakeForm(user=user).fields["station"].queryset.filter(code=payload.station).first()
+    if station is None:
+        # Outside the client's region (or nowhere): a 404, like a case out of scope.
+        raise ApiError(
+            404,
+            "not_found",
+            errors.NOT_FOUND,
+            {"station": [str(_("没有这个驿站，或不在本客户端的地区范围内。"))]},
+        )
     data = {
-        "station": station.pk if station else "",
+        "station": station.pk,
         "name": payload.worker.name,
         "phone": payload.worker.phone,
         "id_number": payload.worker.id_number,
@@ -235,8 +243,6 @@ def _intake_form(client, payload: IntakeIn):
     if not form.is_valid():
         for name, messages in errors.form_errors(form).items():
             fields[f"worker.{name}" if name in WORKER_FIELDS else name] = messages
-        if "station" in fields:
-            fields["station"] = [str(_("没有这个驿站，或不在本客户端的地区范围内。"))]
     for i, party in enumerate(parties):
         if not party.is_valid():
             for name, messages in errors.form_errors(party).items():

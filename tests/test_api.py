@@ -102,6 +102,64 @@ def test_a_rotated_token_replaces_the_old_one(client, world):
     assert call(client, "get", "/cases/", new).status_code == 200
 
 
+def operations(case, station):
+    """Every operation a client's token opens: (method, path, body)."""
+    return [
+        ("post", "/intake/", intake_body(station)),
+        ("get", "/cases/", None),
+        ("get", f"/cases/{case.number}", None),
+        (
+            "post",
+            f"/cases/{case.number}/transitions",
+            {
+                "transition": "withdraw",
+                "expected_state": "received",
+                "fields": {"worker_request": True, "reason": "来电要求撤回"},
+            },
+        ),
+        ("get", "/statistics/overview?region=110105", None),
+        ("post", "/webhooks/", {"url": "http://127.0.0.1:19099/x"}),
+        ("get", "/webhooks/", None),
+        ("delete", "/webhooks/1", None),
+    ]
+
+
+@pytest.mark.parametrize("how", ["revoked", "expired", "unknown"])
+def test_every_operation_refuses_a_revoked_expired_or_unknown_token_with_401(
+    client, world, how, regions
+):
+    api_client, token = client_for()
+    if how == "revoked":
+        tokens.revoke(api_client)
+    elif how == "expired":
+        ApiClient.objects.filter(pk=api_client.pk).update(
+            token_expires_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+    else:
+        token = token[:-4] + "abcd"
+    case = make_case(world.beijing.station)
+    for method, path, body in operations(case, world.beijing.station):
+        response = call(client, method, path, token, body)
+        assert response.status_code == 401, (method, path)
+        assert response.json()["error"]["code"] == f"token_{how}"
+    assert Case.objects.count() == 1 and case.state == "received"
+
+
+def test_every_operation_with_a_client_of_another_region_is_404(client, world, regions):
+    _c, token = client_for(region="530103")
+    case = make_case(world.beijing.station)
+    for method, path, body in operations(case, world.beijing.station):
+        if path.startswith("/webhooks/"):
+            continue  # a client's own subscriptions; deliveries are by region (test_api_webhooks)
+        response = call(client, method, path, token, body)
+        if path == "/cases/":
+            assert response.json()["items"] == []  # the list simply holds none of them
+            continue
+        assert response.status_code == 404, (method, path)
+        assert response.json()["error"]["code"] == "not_found"
+    assert Case.objects.count() == 1
+
+
 def test_a_missing_scope_is_403(client, world):
     _c, token = client_for(scopes=["intake"])
     case = make_case(world.beijing.station)
@@ -147,7 +205,7 @@ def test_a_case_of_another_region_is_404_and_a_logged_denial(client, world):
     assert denial.data["case"] == theirs.number and denial.data["via"] == "api"
     # Nor can it open a case at a station outside its region.
     response = call(client, "post", "/intake/", token, intake_body(world.kunming.station))
-    assert response.status_code == 422
+    assert response.status_code == 404
     assert "station" in response.json()["error"]["fields"]
     # And the list holds only its own region's cases.
     mine = make_case(world.beijing.station)
@@ -357,3 +415,19 @@ def test_old_rate_windows_keys_and_calls_are_purged(client, world):
     assert housekeeping.purge() == {"rate_windows": 0, "idempotency_keys": 0, "calls": 0}
     later = timezone.now() + datetime.timedelta(days=400)
     assert housekeeping.purge(later) == {"rate_windows": 1, "idempotency_keys": 1, "calls": 1}
+
+
+def test_a_transition_the_state_does_not_allow_is_refused_with_the_pages_words(client, world):
+    _c, token = client_for()
+    case = make_case(world.beijing.station)
+    body = {"transition": "reopen", "expected_state": "received", "fields": {"reason": "再看看"}}
+    response = call(client, "post", f"/cases/{case.number}/transitions", token, body)
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "code": "refused",
+        "message": "当前状态下不能执行此操作。",
+        "fields": {},
+    }
+    unknown = dict(body, transition="assign")  # the router's, not a form's
+    response = call(client, "post", f"/cases/{case.number}/transitions", token, unknown)
+    assert response.status_code == 422 and "transition" in response.json()["error"]["fields"]
