@@ -26,7 +26,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Path, Query, Router, Status
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -103,7 +103,7 @@ BAD_TOKEN = {
     "expired": gettext_lazy("令牌已过期，请联系管理员更换。"),
 }
 
-STANDARD = {401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
+STANDARD = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
 
 
 class Api(NinjaAPI):
@@ -171,6 +171,14 @@ def _api_error(request, exc: ApiError):
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request, exc):
     return respond(request, 422, "invalid", errors.INVALID, errors.pydantic_fields(exc.errors))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    # ninja's own: 400 for a body it cannot parse (a more specific handler wins for 401).
+    if exc.status_code == 400:
+        return respond(request, 400, "bad_request", _("请求体不是有效的 JSON。"))
+    return respond(request, exc.status_code, "error", exc.message)
 
 
 @api.exception_handler(AuthenticationError)

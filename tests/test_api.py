@@ -431,3 +431,15 @@ def test_a_transition_the_state_does_not_allow_is_refused_with_the_pages_words(c
     unknown = dict(body, transition="assign")  # the router's, not a form's
     response = call(client, "post", f"/cases/{case.number}/transitions", token, unknown)
     assert response.status_code == 422 and "transition" in response.json()["error"]["fields"]
+
+
+def test_bad_json_an_unknown_path_and_a_wrong_method_answer_in_the_error_shape(client, world):
+    _c, token = client_for()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    bad = client.post("/api/v1/intake/", data="{", content_type="application/json", **auth)
+    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "bad_request")
+    missing = client.get("/api/v1/no-such-thing", **auth)
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "not_found")
+    wrong = client.put("/api/v1/intake/", data="{}", content_type="application/json", **auth)
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (405, "method_not_allowed")
+    assert "POST" in wrong["Allow"]
