@@ -28,7 +28,7 @@ class WorkerIn(Schema):
 
 
 class PartyIn(Schema):
-    kind: str = Field(..., max_length=20, examples=["company"])
+    kind: str = Field(..., max_length=20, examples=["employer"])
     name: str = Field(..., max_length=100, examples=["某某配送服务有限公司"])
     credit_code: str = Field("", max_length=30)
     address: str = Field("", max_length=200)
@@ -48,6 +48,23 @@ class IntakeIn(Schema):
         ...,
         description="已向劳动者宣读个人信息告知同意书并取得同意 (the consent notice was read)",
     )
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "station": "BJ-110105-001",
+                    "worker": {"name": "李四", "phone": "13912345678", "platform": "meituan"},
+                    "claims": ["wage"],
+                    "incident_date": "2026-11-02",
+                    "facts": "12351 来电：站点拖欠两个月工资约 9000 元。",
+                    "amount_claimed": "9000",
+                    "parties": [{"kind": "employer", "name": "某某配送服务有限公司"}],
+                    "consent": True,
+                }
+            ]
+        }
+    }
 
 
 class StationRef(Schema):

@@ -12,7 +12,7 @@ from accounts.models import SecurityEvent
 from api import tokens
 from api.models import ApiCall, ApiClient
 from cases.models import Case, CaseEvent
-from tests.helpers import make_case, make_consent, make_world
+from tests.helpers import make_case, make_consent, make_station, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -443,3 +443,14 @@ def test_bad_json_an_unknown_path_and_a_wrong_method_answer_in_the_error_shape(c
     wrong = client.put("/api/v1/intake/", data="{}", content_type="application/json", **auth)
     assert (wrong.status_code, wrong.json()["error"]["code"]) == (405, "method_not_allowed")
     assert "POST" in wrong["Allow"]
+
+
+def test_the_schemas_intake_example_opens_a_case(client, world):
+    _c, token = client_for(region="110105")
+    make_station(code="BJ-110105-001", region_code="110105")
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["IntakeIn"]
+    example = schema["examples"][0]
+    response = call(client, "post", "/intake/", token, example)
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.parties.get().name == "某某配送服务有限公司"
