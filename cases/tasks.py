@@ -170,4 +170,18 @@ SCHEDULES: list[dict] = [
         "schedule_type": "D",
         "at": "03:30",
     },
+    {
+        # Webhook deliveries whose backoff has passed (api/webhooks.py).
+        "name": "yizhan:retry_webhooks",
+        "func": "api.tasks.retry_webhooks",
+        "schedule_type": "I",
+        "minutes": 1,
+    },
+    {
+        # Rate windows, old Idempotency-Keys, the API call log past its retention.
+        "name": "yizhan:purge_api",
+        "func": "api.tasks.purge",
+        "schedule_type": "D",
+        "at": "03:40",
+    },
 ]

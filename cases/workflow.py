@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -56,6 +57,12 @@ class CaseChanged(Exception):
 
 class TransitionRefused(Exception):
     """The user may not run this transition, or its conditions are not met."""
+
+
+# Sent inside the transition's transaction, after its event and effects, with
+# `event` (the CaseEvent): what other apps record about a change must commit or roll
+# back with it (the API's webhook deliveries, api/webhooks.py).
+transition_recorded = Signal()
 
 
 # ---------------------------------------------------------------------------
@@ -260,6 +267,7 @@ def apply_transition(
             )
             for hook in spec.effects:
                 hook(step)
+        transition_recorded.send(sender=Case, event=step.event)
         event_id, template = step.event.pk, spec.worker_sms
         # robust: the state change is committed; a failing notice must not turn into a 500.
         transaction.on_commit(lambda: notify.transition_done(event_id, template), robust=True)

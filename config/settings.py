@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "accounts",
     "lawyers",
     "cases",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,7 @@ MIDDLEWARE = [
     "accounts.middleware.DenialLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "api.middleware.ApiCallLogMiddleware",
     # Last: turns axes' lockout flag into the lockout page (accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -338,6 +340,9 @@ PUBLIC_URL = env_str("PUBLIC_URL").rstrip("/")
 # trusted proxy appended; the values before it are whatever the client sent.
 STATUS_CLIENT_IP_HEADER = env_str("STATUS_CLIENT_IP_HEADER")
 STATUS_IP_LIMIT = env_int("STATUS_IP_LIMIT", 30)
+# Webhook deliveries to loopback, private or link-local addresses (api/webhooks.py):
+# refused in production, so a client cannot make the server post into its own network.
+API_WEBHOOK_ALLOW_PRIVATE = env_bool("API_WEBHOOK_ALLOW_PRIVATE", DEBUG)
 STATUS_IP_WINDOW_MINUTES = env_int("STATUS_IP_WINDOW_MINUTES", 60)
 
 # Keyed hashes of phone numbers in logs (status lookups); defaults to SECRET_KEY.

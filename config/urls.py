@@ -27,6 +27,7 @@ urlpatterns = [
     path("stations/", include("stations.urls")),
     path("s/", include("cases.selfhelp.urls")),
     path("stats/", include("cases.statistics.urls")),
+    path("api/", include("api.urls")),
 ]
 
 handler404 = "stations.views.page_not_found"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0017_consent_text_v1'),
+        ('cases', '0019_case_updated_cursor'),
     ]
 
     operations = [

@@ -281,6 +281,8 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             models.Index(fields=["state", "created_at"]),
             models.Index(fields=["lawyer", "state"]),
             models.Index(fields=["station", "state"]),
+            # The API's case list: most recently updated first, a cursor over (updated_at, id).
+            models.Index(fields=["updated_at", "id"]),
         ]
 
     def __str__(self):
