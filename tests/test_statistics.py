@@ -726,3 +726,26 @@ def test_the_operator_can_reconcile_now_from_the_command_line(world):
     out = io.StringIO()
     call_command("reconcile_statistics", stdout=out)
     assert "修复统计格 0 个" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_lawyers_page_lists_the_scopes_latest_declines_and_no_others(client, world):
+    bj, km = world.beijing, world.kunming
+    with at(10):
+        here = make_case(bj.station, bj.volunteer, state=Case.State.ASSIGNED, lawyer=bj.lawyer)
+        there = make_case(km.station, km.volunteer, state=Case.State.ASSIGNED, lawyer=km.lawyer)
+        apply_transition(
+            here, "decline", bj.lawyer.user, reason="利益冲突", note="与对方有代理关系"
+        )
+        apply_transition(there, "decline", km.lawyer.user, reason="太忙", note="本月案件已满")
+    with at(3):
+        earlier = make_case(bj.station, bj.volunteer, state=Case.State.ASSIGNED, lawyer=bj.lawyer)
+        apply_transition(earlier, "decline", bj.lawyer.user, reason="太忙", note="三月出差")
+    login(client, bj.coordinator)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(
+            reverse("statistics:lawyers"), {"region": "110105", "from": "2026-10", "to": "2026-11"}
+        ).text
+    assert "与对方有代理关系" in page and here.number in page
+    assert "本月案件已满" not in page  # another region
+    assert "三月出差" not in page  # before the period

@@ -25,4 +25,12 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['region_code', 'id'], name='statchange_area'), models.Index(fields=['station', 'id'], name='statchange_station')],
             },
         ),
+        migrations.RemoveConstraint(
+            model_name='statcell',
+            name='statcell_unique',
+        ),
+        migrations.AddConstraint(
+            model_name='statcell',
+            constraint=models.UniqueConstraint(fields=('depth', 'area', 'station', 'metric', 'month', 'key', 'sub'), name='statcell_unique_by_metric'),
+        ),
     ]

@@ -36,7 +36,7 @@ def _moment(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _between(field: str, first: datetime.date, end: datetime.date) -> Q:
+def between(field: str, first: datetime.date, end: datetime.date) -> Q:
     return Q(**{f"{field}__gte": _moment(first), f"{field}__lt": _moment(end)})
 
 
@@ -62,7 +62,7 @@ def _event(names, first, end, **extra) -> Exists:
             kind=CaseEvent.Kind.TRANSITION,
             transition__in=names,
             **extra,
-        ).filter(_between("at", first, end))
+        ).filter(between("at", first, end))
     )
 
 
@@ -72,9 +72,9 @@ def cases_behind(cases, period: Period, metric: str, key: str = "", sub: str = "
     first, end = period.first, period.end
     if month is not None:
         first, end = month, add_months(month, 1)
-    created = _between("created_at", first, end)
+    created = between("created_at", first, end)
     resolved = (
-        _between("resolved_at", first, end) & Q(state__in=["resolved", "closed"]) & ~Q(outcome="")
+        between("resolved_at", first, end) & Q(state__in=["resolved", "closed"]) & ~Q(outcome="")
     )
     claim = Q(claims__startswith=key) if key else Q()
     if metric == rollup.RECEIVED:
@@ -90,9 +90,9 @@ def cases_behind(cases, period: Period, metric: str, key: str = "", sub: str = "
         return cases.filter(created, Exists(parties), Q(claims__startswith=sub) if sub else Q())
     if metric == rollup.DECISION:
         if key == "accepted":
-            return cases.filter(_between("accepted_at", first, end))
+            return cases.filter(between("accepted_at", first, end))
         if key == "intake":
-            return cases.filter(_between("resolved_at", first, end), outcome=ADVICE)
+            return cases.filter(between("resolved_at", first, end), outcome=ADVICE)
         kind = key.removeprefix("referral:")
         referred = cases.filter(_event(["refer"], first, end))
         ids = [
@@ -111,7 +111,7 @@ def cases_behind(cases, period: Period, metric: str, key: str = "", sub: str = "
         )
     if metric == rollup.DEADLINE:
         deadlines = Deadline.objects.filter(case=OuterRef("pk"), status=sub).filter(
-            _between("closed_at", first, end)
+            between("closed_at", first, end)
         )
         if key == "statutory":
             deadlines = deadlines.exclude(rule__startswith="sla.")

@@ -7,8 +7,9 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
 
-from cases.models import CaseEvent, StatCell
+from cases.models import Case, CaseEvent, StatCell
 from cases.statistics import rollup
+from cases.statistics.behind import between
 from lawyers.models import Lawyer
 from lawyers.routing import OPEN_LAWYER_STATES
 
@@ -62,13 +63,17 @@ def per_lawyer(page) -> list[dict]:
 def recent_declines(page) -> list:
     """The latest decline reasons in the scope and period (free text: coordinators only)."""
     scope, period = page.scope, page.period
+    # From the scope's cases (a city's or a district's, on the region index) to their
+    # events, not the other way: filtering every decline in the country by its case's
+    # region, with the date cast in SQL, took 1.8 s at 1,000,000 cases.
+    cases = Case.objects.filter(region_code__startswith=scope.prefix)
+    if scope.station:
+        cases = cases.filter(station=scope.station)
+    ids = list(cases.values_list("pk", flat=True))
     events = CaseEvent.objects.filter(
+        between("at", period.first, period.end),
         kind=CaseEvent.Kind.TRANSITION,
         transition="decline",
-        at__date__gte=period.first,
-        at__date__lt=period.end,
-        case__region_code__startswith=scope.prefix,
+        case_id__in=ids,
     )
-    if scope.station:
-        events = events.filter(case__station=scope.station)
     return list(events.select_related("case").order_by("-at")[:DECLINES_SHOWN])
