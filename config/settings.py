@@ -278,13 +278,50 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STORAGES = {
-    # Case files are private: no MEDIA_URL is ever routed; files leave the server
-    # only through permission-checked views.
-    "default": {
+# Case files are private: no MEDIA_URL is ever routed; files leave the server only
+# through permission-checked, audited views (config/storage.py, the one home). On local
+# disk by default; with S3_BUCKET set, in an S3-compatible bucket (Alibaba OSS, Tencent
+# COS, MinIO, AWS), which every web and worker node shares: the multi-node layout of
+# docs/deployment.md. The bucket stays private (private ACL, no public URL is made).
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    from botocore.config import Config as _BotoConfig
+
+    PRIVATE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # An optional folder inside the bucket (several sites sharing one bucket).
+            "location": env_str("S3_PREFIX"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Two uploads of the same file get two names, as on local disk.
+            "file_overwrite": False,
+            "client_config": _BotoConfig(
+                s3={"addressing_style": env_str("S3_ADDRESSING_STYLE") or None},
+                signature_version="s3v4",
+                # A store that is down fails the request within seconds, not minutes.
+                connect_timeout=env_int("S3_CONNECT_TIMEOUT", 5),
+                read_timeout=env_int("S3_READ_TIMEOUT", 30),
+                retries={"max_attempts": env_int("S3_MAX_ATTEMPTS", 3), "mode": "standard"},
+            ),
+        },
+    }
+else:
+    PRIVATE_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))},
-    },
+    }
+STORAGES = {
+    "private": PRIVATE_STORAGE,
+    # Nothing should ask for the default storage; if something does, it gets the
+    # private store too, never a public one.
+    "default": PRIVATE_STORAGE,
     "staticfiles": {
         # Production: hashed file names (app.3f2a….css), so whitenoise can let browsers
         # and proxies keep them for a year; a new version gets a new name.
@@ -372,6 +409,9 @@ Q_CLUSTER = {
     # successful tasks; failures stay visible in the admin.
     "save_limit": env_int("Q_SAVE_LIMIT", -1),
 }
+# A document batch whose task has made no progress this long is queued again (its worker
+# node died; the Redis broker does not hand a lost task out twice): cases.tasks.
+BATCH_STALL_SECONDS = env_int("BATCH_STALL_SECONDS", 300)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

@@ -23,6 +23,7 @@ from cases.permissions import (
 )
 from cases.statistics import behind, dashboard, exports, sections
 from cases.statistics.periods import MonthField, Period, StatisticsFilter, this_month
+from config import storage
 from lawyers.models import ClaimType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -247,9 +248,11 @@ def export_download(request, pk):
     require(is_coordinator, request.user)
     job = get_object_or_404(ExportJob, pk=pk, created_by=request.user, status=ExportJob.Status.DONE)
     try:
-        handle = job.file.open("rb")
+        handle = storage.open_for_reading(job.file)
     except (FileNotFoundError, ValueError):
         raise Http404 from None
+    except storage.StorageUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     response = FileResponse(
         handle,
         as_attachment=True,
