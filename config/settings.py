@@ -284,34 +284,44 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # COS, MinIO, AWS), which every web and worker node shares: the multi-node layout of
 # docs/deployment.md. The bucket stays private (private ACL, no public URL is made).
 S3_BUCKET = env_str("S3_BUCKET")
-if S3_BUCKET:
-    from botocore.config import Config as _BotoConfig
 
-    PRIVATE_STORAGE = {
+
+def s3_storage(environ) -> dict:
+    """The private store in an S3-compatible bucket, from S3_* variables in `environ`."""
+    from botocore.config import Config
+
+    def get(name, default=""):
+        return environ.get(name) or default
+
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
-            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
-            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
-            "region_name": env_str("S3_REGION") or None,
+            "bucket_name": get("S3_BUCKET"),
+            "endpoint_url": get("S3_ENDPOINT_URL") or None,
+            "access_key": get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": get("S3_REGION") or None,
             # An optional folder inside the bucket (several sites sharing one bucket).
-            "location": env_str("S3_PREFIX"),
+            "location": get("S3_PREFIX"),
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": 60,
             # Two uploads of the same file get two names, as on local disk.
             "file_overwrite": False,
-            "client_config": _BotoConfig(
-                s3={"addressing_style": env_str("S3_ADDRESSING_STYLE") or None},
+            "client_config": Config(
+                s3={"addressing_style": get("S3_ADDRESSING_STYLE") or None},
                 signature_version="s3v4",
                 # A store that is down fails the request within seconds, not minutes.
-                connect_timeout=env_int("S3_CONNECT_TIMEOUT", 5),
-                read_timeout=env_int("S3_READ_TIMEOUT", 30),
-                retries={"max_attempts": env_int("S3_MAX_ATTEMPTS", 3), "mode": "standard"},
+                connect_timeout=int(get("S3_CONNECT_TIMEOUT", "5")),
+                read_timeout=int(get("S3_READ_TIMEOUT", "30")),
+                retries={"max_attempts": int(get("S3_MAX_ATTEMPTS", "3")), "mode": "standard"},
             ),
         },
     }
+
+
+if S3_BUCKET:
+    PRIVATE_STORAGE = s3_storage(os.environ)
 else:
     PRIVATE_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -80,10 +80,10 @@ def reachable():
     except FileNotFoundError:
         raise
     except OSError as exc:  # disk full, read-only, permissions
-        logger.exception("private file store failed")
+        logger.error("private file store failed: %r", exc)
         raise StorageUnavailable(exc.__class__.__name__) from exc
     except _unavailable_errors() as exc:
-        logger.exception("private file store failed")
+        logger.error("private file store failed: %r", exc)
         raise StorageUnavailable(exc.__class__.__name__) from exc
 
 
