@@ -162,6 +162,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Read-your-writes with a read replica (config/replica.py); inert without one.
+    "config.replica.PrimaryPositionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.language.LanguagePreferenceMiddleware",
     "accounts.middleware.StaffSessionMiddleware",
@@ -237,6 +239,23 @@ elif env_bool("DB_PREPARED_STATEMENTS", default=True):
     # Pays off with persistent connections (DB_CONN_MAX_AGE); set 0 behind a
     # transaction-pooling PgBouncer older than 1.21, which cannot keep them.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+
+# A PostgreSQL streaming replica for the heavy reads (statistics, exports, reports);
+# config/replica.py decides, per read, replica or primary. Empty: the primary only.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2),
+    }
+    # Tests: no database of its own is made on the replica (it could not be written);
+    # tests/test_read_replica.py points it at the real replica of the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

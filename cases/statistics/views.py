@@ -23,7 +23,7 @@ from cases.permissions import (
 )
 from cases.statistics import behind, dashboard, exports, sections
 from cases.statistics.periods import MonthField, Period, StatisticsFilter, this_month
-from config import storage
+from config import replica, storage
 from lawyers.models import ClaimType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,7 +80,10 @@ def section(request, section="overview"):
     except BadFilter as bad:
         return _bad_filter(request, bad.form, section)
     period = form.cleaned_data["period"]
-    page = sections.build(section, scope, period, suppressed=view.suppressed, links=view.links)
+    # The figures from the read replica (when there is one and it has what this user
+    # wrote); the permission checks above read the primary.
+    with replica.reading_replica(request):
+        page = sections.build(section, scope, period, suppressed=view.suppressed, links=view.links)
     return render(
         request,
         f"statistics/{section}.html",
@@ -135,6 +138,7 @@ def cases_list(request):
     if found is None:
         raise Http404
     found = found.select_related("worker", "station", "lawyer").order_by("-created_at", "-pk")
+    found = found.using(replica.read_alias(request))
     page = Paginator(found, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -176,7 +180,8 @@ def monthly_report(request, fmt):
         scope, view, period = _report_scope(request)
     except BadFilter:
         raise Http404 from None
-    pages = exports.monthly_pages(scope, period, suppressed=view.suppressed)
+    with replica.reading_replica(request):
+        pages = exports.monthly_pages(scope, period, suppressed=view.suppressed)
     name = f"{_('统计月报')}-{scope.code or 'all'}-{period.first:%Y%m}.{fmt}"
     if fmt == "xlsx":
         buffer = io.BytesIO()
@@ -208,7 +213,7 @@ def ledger(request, fmt):
     if view.suppressed:
         raise Http404
     period = form.cleaned_data["period"]
-    cases = exports.ledger_cases(request.user, scope, period)
+    cases = exports.ledger_cases(request.user, scope, period).using(replica.read_alias(request))
     count = cases.count()
     kind = ExportLog.Kind.LEDGER_CSV if fmt == "csv" else ExportLog.Kind.LEDGER_XLSX
     exports.log_export(request.user, kind, scope, period, rows=count)
