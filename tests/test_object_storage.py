@@ -270,3 +270,19 @@ def test_the_settings_choose_the_bucket_from_the_environment():
         check=True,
     ).stdout.split()
     assert out == ["django.core.files.storage.FileSystemStorage"]
+
+
+def test_the_backup_manifest_lists_the_bucket_s_files_with_their_hashes(world, bucket):
+    import hashlib
+    import io
+
+    from django.core.management import call_command
+
+    case = make_case(world.beijing.station, world.beijing.volunteer)
+    stored = attachments.save_attachment(case, png_upload(), world.beijing.volunteer)
+    out = io.StringIO()
+    call_command("backup_manifest", stdout=out)
+    files = json.loads(out.getvalue())["files"]
+    with stored.file.open("rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    assert files == {stored.file.name: digest}
