@@ -20,6 +20,7 @@ import logging
 import os
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -60,15 +61,8 @@ class StorageUnavailable(Exception):
         super().__init__(_("文件存储暂时无法访问，文件没有保存或读取。请稍后重试。"))
 
 
-def _unavailable_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [PermissionError, IsADirectoryError, TimeoutError]
-    try:
-        from botocore.exceptions import BotoCoreError, ClientError
-    except ImportError:  # pragma: no cover - botocore is in requirements.lock
-        pass
-    else:
-        errors += [BotoCoreError, ClientError]
-    return tuple(errors)
+# The store's own failures: disk permissions, an S3 endpoint down or refusing.
+UNAVAILABLE = (PermissionError, IsADirectoryError, TimeoutError, BotoCoreError, ClientError)
 
 
 @contextlib.contextmanager
@@ -82,7 +76,7 @@ def reachable():
     except OSError as exc:  # disk full, read-only, permissions
         logger.error("private file store failed: %r", exc)
         raise StorageUnavailable(exc.__class__.__name__) from exc
-    except _unavailable_errors() as exc:
+    except UNAVAILABLE as exc:
         logger.error("private file store failed: %r", exc)
         raise StorageUnavailable(exc.__class__.__name__) from exc
 
