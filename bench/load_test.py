@@ -49,6 +49,7 @@ def server_env() -> dict:
         "REDIS_URL": REDIS,
         "STAFF_2FA_REQUIRED": "0",
         "STATUS_IP_LIMIT": "1000000",
+        "STATUS_CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
         "SMS_BACKEND": "outbox",
         "LOG_LEVEL": "WARNING",
         "Q_CLUSTER_NAME": "yizhan_load",
