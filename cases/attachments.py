@@ -2,7 +2,7 @@
 
 The type is decided by the file's content (magic bytes, and Pillow for images), never by
 its name or the browser's Content-Type: a renamed .exe is refused. Files go to the
-default storage, which is private (settings.STORAGES; no URL is ever routed to it);
+private store (config/storage.py: local disk or an S3 bucket; no URL is ever routed to it);
 they are served only by the permission-checked view, which audits every download.
 """
 
@@ -17,6 +17,7 @@ from PIL import Image
 from cases import events
 from cases.models import Attachment, CaseEvent
 from cases.permissions import ensure_editable
+from config import storage
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 EXTENSIONS = {JPEG: "jpg", PNG: "png", PDF: "pdf"}
@@ -102,16 +103,20 @@ def save_attachment(case, upload, user, content_type: str | None = None) -> Atta
         sha256=_sha256(upload),
         uploaded_by=user,
     )
-    attachment.file.save(f"{attachment.sha256}.{EXTENSIONS[content_type]}", upload, save=False)
-    attachment.save()
-    events.record(
-        case,
-        CaseEvent.Kind.ATTACHMENT,
-        actor=user,
-        attachment=attachment.pk,
-        name=original,
-        sha256=attachment.sha256,
-    )
+    # The file first, then the row: a store that is down refuses before any row is
+    # written, and a failure after the file was stored deletes it again (the caller's
+    # `storage.written()` does the same if its transaction is rolled back later).
+    with storage.written():
+        storage.save(attachment.file, f"{attachment.sha256}.{EXTENSIONS[content_type]}", upload)
+        attachment.save()
+        events.record(
+            case,
+            CaseEvent.Kind.ATTACHMENT,
+            actor=user,
+            attachment=attachment.pk,
+            name=original,
+            sha256=attachment.sha256,
+        )
     return attachment
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.query import get_related_populators
@@ -110,7 +110,8 @@ _compiled: dict[str, CompiledUserQuery] = {}
 
 def load_user(user_id):
     """users_for_request().get(pk=user_id), or None, without compiling the query again."""
-    alias = router.db_for_read(get_user_model())
+    # Who is signed in is a permission question: always the primary, never a replica.
+    alias = DEFAULT_DB_ALIAS
     if alias not in _compiled:
         _compiled[alias] = CompiledUserQuery.compile(alias)
     return _compiled[alias].load(alias, user_id)

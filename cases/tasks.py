@@ -103,6 +103,11 @@ def apply_retention() -> dict:
     return retention.apply()
 
 
+def resume_stalled_batches() -> list[int]:
+    """Document batches whose worker node died mid-task, queued again (once)."""
+    return generate.resume_stalled_batches()
+
+
 def purge_security_log() -> int:
     """Delete security-log rows older than SECURITY_LOG_RETENTION_DAYS (at least 180)."""
     return security.purge()
@@ -163,6 +168,12 @@ SCHEDULES: list[dict] = [
         "func": "cases.tasks.apply_retention",
         "schedule_type": "D",
         "at": "03:00",
+    },
+    {
+        "name": "yizhan:resume_stalled_batches",
+        "func": "cases.tasks.resume_stalled_batches",
+        "schedule_type": "I",
+        "minutes": 1,
     },
     {
         "name": "yizhan:purge_security_log",

@@ -50,6 +50,7 @@ from cases.selfhelp.submission import mark_seen
 from cases.triage import board_rows
 from cases.validators import normalize_mobile
 from cases.workflow import CaseChanged, TransitionRefused, apply_transition
+from config import storage
 from stations.models import Access
 
 PAGE_SIZE = 20
@@ -158,10 +159,20 @@ def intake(request):
         if consent is None:
             form.add_error(None, _("系统尚未设置个人信息告知同意书，暂不能登记，请联系管理员。"))
         if form.is_valid() and parties.is_valid() and consent is not None:
-            case, code = form.save(user=request.user, consent=consent, parties=party_rows(parties))
-            remember_access_code(request.session, case.number, code)
-            return redirect("cases:receipt", number=case.number)
-        status = 400
+            try:
+                with storage.written():
+                    case, code = form.save(
+                        user=request.user, consent=consent, parties=party_rows(parties)
+                    )
+            except storage.StorageUnavailable as exc:
+                # Nothing was registered: the form comes back as typed (files chosen again).
+                form.add_error("files", str(exc))
+                status = 503
+            else:
+                remember_access_code(request.session, case.number, code)
+                return redirect("cases:receipt", number=case.number)
+        else:
+            status = 400
     else:
         form = IntakeForm(user=request.user)
         parties = PartyFormSet(prefix="parties")
@@ -345,10 +356,11 @@ def upload_attachments(request, number):
     if not form.is_valid():
         return _detail(request, case, upload_errors=form.errors.get("files"), status=400)
     try:
-        with transaction.atomic():
+        # All the files or none: a store failing at the third file deletes the first two.
+        with storage.written(), transaction.atomic():
             for upload, content_type in form.cleaned_data["files"]:
                 attachments.save_attachment(case, upload, request.user, content_type)
-    except CaseArchived as exc:
+    except (CaseArchived, storage.StorageUnavailable) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("附件已上传。"))
@@ -361,9 +373,12 @@ def download_attachment(request, number, pk):
     case = get_case_for(request.user, number)
     attachment = get_object_or_404(case.attachments, pk=pk)
     try:
-        handle = attachment.file.open("rb")
+        handle = storage.open_for_reading(attachment.file)
     except FileNotFoundError:
         raise Http404 from None
+    except storage.StorageUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect(case.get_absolute_url() + "#attachments")
     attachments.record_download(case, attachment, request.user)
     response = FileResponse(
         handle,

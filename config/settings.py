@@ -163,6 +163,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Read-your-writes with a read replica (config/replica.py); inert without one.
+    "config.replica.PrimaryPositionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.language.LanguagePreferenceMiddleware",
     "accounts.middleware.StaffSessionMiddleware",
@@ -240,6 +242,23 @@ elif env_bool("DB_PREPARED_STATEMENTS", default=True):
     # transaction-pooling PgBouncer older than 1.21, which cannot keep them.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 
+# A PostgreSQL streaming replica for the heavy reads (statistics, exports, reports);
+# config/replica.py decides, per read, replica or primary. Empty: the primary only.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2),
+    }
+    # Tests: no database of its own is made on the replica (it could not be written);
+    # tests/test_read_replica.py points it at the real replica of the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django's validators with Chinese-first messages, plus letters-and-digits (accounts/passwords.py).
@@ -280,13 +299,60 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STORAGES = {
-    # Case files are private: no MEDIA_URL is ever routed; files leave the server
-    # only through permission-checked views.
-    "default": {
+# Case files are private: no MEDIA_URL is ever routed; files leave the server only
+# through permission-checked, audited views (config/storage.py, the one home). On local
+# disk by default; with S3_BUCKET set, in an S3-compatible bucket (Alibaba OSS, Tencent
+# COS, MinIO, AWS), which every web and worker node shares: the multi-node layout of
+# docs/deployment.md. The bucket stays private (private ACL, no public URL is made).
+S3_BUCKET = env_str("S3_BUCKET")
+
+
+def s3_storage(environ) -> dict:
+    """The private store in an S3-compatible bucket, from S3_* variables in `environ`."""
+    from botocore.config import Config
+
+    def get(name, default=""):
+        return environ.get(name) or default
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": get("S3_BUCKET"),
+            "endpoint_url": get("S3_ENDPOINT_URL") or None,
+            "access_key": get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": get("S3_REGION") or None,
+            # An optional folder inside the bucket (several sites sharing one bucket).
+            "location": get("S3_PREFIX"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Two uploads of the same file get two names, as on local disk.
+            "file_overwrite": False,
+            "client_config": Config(
+                s3={"addressing_style": get("S3_ADDRESSING_STYLE") or None},
+                signature_version="s3v4",
+                # A store that is down fails the request within seconds, not minutes.
+                connect_timeout=int(get("S3_CONNECT_TIMEOUT", "5")),
+                read_timeout=int(get("S3_READ_TIMEOUT", "30")),
+                retries={"max_attempts": int(get("S3_MAX_ATTEMPTS", "3")), "mode": "standard"},
+            ),
+        },
+    }
+
+
+if S3_BUCKET:
+    PRIVATE_STORAGE = s3_storage(os.environ)
+else:
+    PRIVATE_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private"))},
-    },
+    }
+STORAGES = {
+    "private": PRIVATE_STORAGE,
+    # Nothing should ask for the default storage; if something does, it gets the
+    # private store too, never a public one.
+    "default": PRIVATE_STORAGE,
     "staticfiles": {
         # Production: hashed file names (app.3f2a….css), so whitenoise can let browsers
         # and proxies keep them for a year; a new version gets a new name.
@@ -377,6 +443,9 @@ Q_CLUSTER = {
     # successful tasks; failures stay visible in the admin.
     "save_limit": env_int("Q_SAVE_LIMIT", -1),
 }
+# A document batch whose task has made no progress this long is queued again (its worker
+# node died; the Redis broker does not hand a lost task out twice): cases.tasks.
+BATCH_STALL_SECONDS = env_int("BATCH_STALL_SECONDS", 300)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

@@ -9,11 +9,18 @@
 # The archive holds db.dump, files.tar, manifest.json (row counts, file hashes: what a
 # restore must bring back) and SHA256SUMS. It does NOT hold FIELD_ENCRYPTION_KEY or
 # SECRET_KEY: keep those apart (a backup without the key cannot show an ID number).
+#
+# With S3_BUCKET set the private files live in the bucket, not on this server: files.tar
+# is then empty, the manifest still lists every stored file's SHA-256 (read through the
+# bucket), and the files themselves are kept by the bucket's versioning and its
+# replication or the provider's backup (docs/deployment.md "多台服务器").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: scripts/backup.sh OUT.tar.gpg}
 : "${DATABASE_URL:?set DATABASE_URL (postgres://…)}"
-: "${PRIVATE_FILES_ROOT:?set PRIVATE_FILES_ROOT}"
+if [[ -z "${S3_BUCKET:-}" ]]; then
+  : "${PRIVATE_FILES_ROOT:?set PRIVATE_FILES_ROOT}"
+fi
 : "${BACKUP_PASSPHRASE_FILE:?set BACKUP_PASSPHRASE_FILE (a file holding the passphrase)}"
 PY=${PYTHON:-.venv/bin/python}
 umask 077  # the archive and everything made on the way: readable by root only
@@ -25,8 +32,13 @@ trap 'rm -rf "$work"' EXIT
 # the manifest. Take backups when nobody works (the timer below runs at night).
 "$PY" manage.py backup_manifest > "$work/manifest.json"
 pg_dump --format=custom --no-owner --no-privileges --dbname="$DATABASE_URL" --file="$work/db.dump"
-mkdir -p "$PRIVATE_FILES_ROOT"
-tar -C "$PRIVATE_FILES_ROOT" -cf "$work/files.tar" .
+if [[ -n "${S3_BUCKET:-}" ]]; then
+  echo "private files are in the bucket $S3_BUCKET: not copied (its versioning keeps them)"
+  mkdir -p "$work/empty" && tar -C "$work/empty" -cf "$work/files.tar" .
+else
+  mkdir -p "$PRIVATE_FILES_ROOT"
+  tar -C "$PRIVATE_FILES_ROOT" -cf "$work/files.tar" .
+fi
 (cd "$work" && sha256sum db.dump files.tar manifest.json > SHA256SUMS)
 
 export GNUPGHOME="$work/gnupg"

@@ -1,4 +1,4 @@
-"""Health of what the app needs to serve: the database and the task queue."""
+"""Health of what the app needs to serve: the database, the task queue, the file store."""
 
 from datetime import timedelta
 
@@ -9,9 +9,11 @@ from django_q.conf import Conf
 from django_q.models import OrmQ
 from django_q.status import Stat
 
+from config import storage
+
 
 def check_health() -> dict:
-    result = {"ok": True, "database": "ok", "task_queue": "ok"}
+    result = {"ok": True, "database": "ok", "task_queue": "ok", "files": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -27,6 +29,9 @@ def check_health() -> dict:
             result.update(ok=False, task_queue=problem)
     except Exception as exc:  # noqa: BLE001
         result.update(ok=False, task_queue=f"error: {exc.__class__.__name__}")
+    files = storage.check()
+    if files != "ok":
+        result.update(ok=False, files=files)
     return result
 
 

@@ -70,13 +70,11 @@ def site_language(settings):
 @pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     """Every test stores attachments and documents under its own tmp_path, never in var/."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
+    local = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private")},
     }
+    settings.STORAGES = {**settings.STORAGES, "private": local, "default": local}
     return tmp_path / "private"
 
 

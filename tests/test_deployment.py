@@ -206,7 +206,7 @@ def test_the_units_and_the_docs_name_the_same_env_file_the_settings_read():
 def test_attachments_are_written_0600_in_0700_folders(world, settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
+        "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "files")},
         },

@@ -9,7 +9,12 @@ from django.test import Client
 def test_healthz_reports_database_and_queue(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"ok": True, "database": "ok", "task_queue": "ok"}
+    assert json.loads(response.content) == {
+        "ok": True,
+        "database": "ok",
+        "task_queue": "ok",
+        "files": "ok",
+    }
 
 
 @pytest.mark.django_db

@@ -272,6 +272,7 @@ ALLOWED_LATE_IMPORTS = {
     ("stations/apps.py", "taskworker"),  # django_q.cluster needs the app registry ready
     ("accounts/apps.py", "checks"),
     ("config/admin.py", "security"),  # imported while the app registry loads
+    ("config/settings.py", "Config"),  # botocore, only when S3_BUCKET is set
 }
 
 

@@ -24,6 +24,7 @@ import mimetypes
 import shutil
 import subprocess
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -33,7 +34,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -48,6 +49,7 @@ from cases.documents.fill import build_context
 from cases.documents.rules import RULES, Rule, kind_allowed, may_read
 from cases.models import Case, CaseEvent, Document, DocumentBatch
 from cases.permissions import CaseArchived, coordinated_cases, ensure_editable, is_coordinator
+from config import storage
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +217,7 @@ def render_both(case: Case, kind: str, **context) -> tuple[bytes, bytes]:
 
 
 def generate(
-    case: Case, kind: str, user, *, access_code: str | None = None, base_url: str = ""
+    case: Case, kind: str, user, *, access_code: str | None = None, base_url: str = "", batch=None
 ) -> Document:
     """Render `kind`, store it as the next version, and record a DOCUMENT event.
 
@@ -233,7 +235,7 @@ def generate(
         raise DocumentRefused(_("当前状态下您不能生成这份文书。"))
     rule = RULES[kind]
     pdf, docx = render_both(case, kind, base_url=base_url)
-    document = _store(case, kind, user, pdf, rule, docx)
+    document = _store(case, kind, user, pdf, rule, docx, batch=batch)
     document.printable = None
     if kind == Document.Kind.RECEIPT and access_code:
         document.printable = render_pdf(case, kind, access_code=access_code, base_url=base_url)
@@ -258,8 +260,23 @@ def generate_on_archive(step) -> None:
     _store(case, Kind.CLOSING_REPORT, None, pdf, RULES[Kind.CLOSING_REPORT], docx)
 
 
-def _store(case, kind, user, pdf: bytes, rule: Rule, docx: bytes | None = None) -> Document:
-    with transaction.atomic():
+def _store(
+    case, kind, user, pdf: bytes, rule: Rule, docx: bytes | None = None, *, batch=None
+) -> Document:
+    """The next version of `kind`: files first, then the row and its event, in one
+    transaction; a failure anywhere deletes the stored files again (`storage.written`),
+    so there is never a row without its file nor a file without its row.
+
+    With `batch`, the batch's result for this case is recorded in the same transaction,
+    under the batch row's lock, and a case the batch already has a document for gets
+    that one back: a batch task run again (a worker node killed mid-batch, the task
+    resumed elsewhere) makes one version per case, never two."""
+    with storage.written(), transaction.atomic():
+        if batch is not None:
+            locked = DocumentBatch.objects.select_for_update().get(pk=batch.pk)
+            done = locked.results.get(str(case.pk))
+            if done is not None:
+                return Document.objects.get(pk=done)
         # Lock the case row: concurrent generations queue here and each sees the
         # version the previous one wrote (SQLite's IMMEDIATE transactions do the same).
         Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
@@ -274,27 +291,25 @@ def _store(case, kind, user, pdf: bytes, rule: Rule, docx: bytes | None = None) 
             template_version=rule.version,
             generated_by=user if user is not None and user.is_authenticated else None,
         )
-        document.file.save(f"{kind}-v{document.version}.pdf", ContentFile(pdf), save=False)
+        storage.save(document.file, f"{kind}-v{document.version}.pdf", ContentFile(pdf))
         if docx is not None:
             document.docx_sha256 = hashlib.sha256(docx).hexdigest()
             document.docx_size = len(docx)
-            document.docx.save(f"{kind}-v{document.version}.docx", ContentFile(docx), save=False)
-        try:
-            document.save()
-            events.record(
-                case,
-                CaseEvent.Kind.DOCUMENT,
-                actor=document.generated_by,
-                document=document.pk,
-                kind=kind,
-                version=document.version,
-                sha256=document.sha256,
-            )
-        except Exception:
-            document.file.delete(save=False)
-            if document.docx:
-                document.docx.delete(save=False)
-            raise
+            storage.save(document.docx, f"{kind}-v{document.version}.docx", ContentFile(docx))
+        document.save()
+        events.record(
+            case,
+            CaseEvent.Kind.DOCUMENT,
+            actor=document.generated_by,
+            document=document.pk,
+            kind=kind,
+            version=document.version,
+            sha256=document.sha256,
+        )
+        if batch is not None:
+            locked.results[str(case.pk)] = document.pk
+            locked.heartbeat = timezone.now()
+            locked.save(update_fields=["results", "heartbeat"])
     return document
 
 
@@ -366,7 +381,7 @@ def upload_final(case: Case, kind: str, upload, user, content_type: str) -> Docu
         raise DocumentRefused(_("您不能上传这份文书。"))
     data = upload.read()
     extension = "docx" if content_type == Document.DOCX else "pdf"
-    with transaction.atomic():
+    with storage.written(), transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
         last = Document.objects.filter(case=case, kind=kind).aggregate(v=Max("version"))["v"]
         Document.objects.filter(case=case, kind=kind, final=True).update(final=False)
@@ -384,22 +399,18 @@ def upload_final(case: Case, kind: str, upload, user, content_type: str) -> Docu
             final=True,
             original_name=(getattr(upload, "name", "") or "")[-200:],
         )
-        document.file.save(f"{kind}-v{document.version}.{extension}", ContentFile(data), save=False)
-        try:
-            document.save()
-            events.record(
-                case,
-                CaseEvent.Kind.DOCUMENT,
-                actor=user,
-                document=document.pk,
-                kind=kind,
-                version=document.version,
-                sha256=document.sha256,
-                final=True,
-            )
-        except Exception:
-            document.file.delete(save=False)
-            raise
+        storage.save(document.file, f"{kind}-v{document.version}.{extension}", ContentFile(data))
+        document.save()
+        events.record(
+            case,
+            CaseEvent.Kind.DOCUMENT,
+            actor=user,
+            document=document.pk,
+            kind=kind,
+            version=document.version,
+            sha256=document.sha256,
+            final=True,
+        )
     return document
 
 
@@ -446,6 +457,7 @@ def run_batch(batch_id: int) -> None:
     DocumentBatch.objects.filter(pk=batch.pk, status=DocumentBatch.Status.QUEUED).update(
         status=DocumentBatch.Status.RUNNING, started_at=timezone.now()
     )
+    DocumentBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now())
     user = batch.created_by
     for case_id in batch.case_ids:
         batch.refresh_from_db(fields=["results", "errors"])
@@ -457,17 +469,40 @@ def run_batch(batch_id: int) -> None:
         try:
             if case is None:
                 raise DocumentRefused(_("案件不在您的权限范围内。"))
-            document = generate(case, batch.kind, user)
+            document = generate(case, batch.kind, user, batch=batch)
             batch.results[key] = document.pk
-        except DocumentError as exc:
+        except (DocumentError, storage.StorageUnavailable) as exc:
             batch.errors[key] = str(exc)
         except Exception:  # one bad case must not stop the rest of the batch
             logger.exception("closing report for case %s failed", case_id)
             batch.errors[key] = _("生成失败，请稍后在案件页面重试。")
-        batch.save(update_fields=["results", "errors"])
+        batch.heartbeat = timezone.now()
+        batch.save(update_fields=["results", "errors", "heartbeat"])
     DocumentBatch.objects.filter(pk=batch.pk).update(
         status=DocumentBatch.Status.DONE, finished_at=timezone.now()
     )
+
+
+def resume_stalled_batches(now=None) -> list[int]:
+    """Queue again the batches whose task has not moved for BATCH_STALL_SECONDS: its
+    worker node died (the Redis broker does not hand a lost task out again). Each
+    stalled batch is claimed by a guarded update, so two clusters running this sweep
+    queue it once; `_store` makes a batch run twice harmless anyway. Returns the ids."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.BATCH_STALL_SECONDS)
+    resumed = []
+    candidates = DocumentBatch.objects.exclude(status=DocumentBatch.Status.DONE).filter(
+        Q(heartbeat__lt=stale) | Q(heartbeat__isnull=True, created_at__lt=stale)
+    )
+    for batch in candidates.only("pk", "heartbeat"):
+        claimed = DocumentBatch.objects.filter(pk=batch.pk, heartbeat=batch.heartbeat).update(
+            heartbeat=now
+        )
+        if claimed:
+            logger.warning("document batch %s stalled: queued again", batch.pk)
+            async_task("cases.tasks.generate_closing_reports", batch.pk)
+            resumed.append(batch.pk)
+    return resumed
 
 
 def batch_documents(batch, user):
@@ -483,7 +518,7 @@ def batch_documents(batch, user):
 def write_zip(documents, fileobj) -> None:
     with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_STORED) as archive:
         for document in documents:
-            with document.file.open("rb") as f:
+            with storage.open_for_reading(document.file) as f:
                 archive.writestr(download_name(document), f.read())
 
 

@@ -38,6 +38,7 @@ from cases.permissions import (
     may_resolve,
     require,
 )
+from config import storage
 
 
 def _case_page(case):
@@ -64,7 +65,7 @@ def document_generate(request, number, kind):
         document = documents.generate(
             case, kind, request.user, access_code=code, base_url=request.build_absolute_uri("/")
         )
-    except documents.DocumentError as exc:
+    except (documents.DocumentError, storage.StorageUnavailable) as exc:
         messages.error(request, str(exc))
         return _case_page(case)
     if document.printable is not None:
@@ -95,9 +96,12 @@ def document_download(request, number, pk):
         raise Http404
     stored = document.docx if as_docx else document.file
     try:
-        handle = stored.open("rb")
+        handle = storage.open_for_reading(stored)
     except (FileNotFoundError, ValueError):
         messages.error(request, _("文书文件缺失，请重新生成。"))
+        return _case_page(case)
+    except storage.StorageUnavailable as exc:
+        messages.error(request, str(exc))
         return _case_page(case)
     documents.record_download(document, request.user, "docx" if as_docx else document.extension)
     response = FileResponse(
@@ -127,7 +131,7 @@ def document_upload_final(request, number, kind):
         document = documents.upload_final(
             case, kind, form.cleaned_data["file"], request.user, form.content_type
         )
-    except documents.DocumentError as exc:
+    except (documents.DocumentError, storage.StorageUnavailable) as exc:
         messages.error(request, str(exc))
         return _case_page(case)
     messages.success(
@@ -199,7 +203,13 @@ def closing_reports_zip(request, pk):
     if not docs:
         raise Http404
     archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
-    documents.write_zip(docs, archive)
+    try:
+        documents.write_zip(docs, archive)
+    except FileNotFoundError:
+        raise Http404 from None
+    except storage.StorageUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("cases:closing_reports_progress", pk=batch.pk)
     for document in docs:
         documents.record_download(document, request.user)
     security.record(

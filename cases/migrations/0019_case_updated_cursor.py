@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0017_consent_text_v1'),
+        ('cases', '0018_private_storage'),
         ('lawyers', '0001_initial'),
         ('stations', '0004_statistics_analyst'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from cases import claims, permissions
 from cases.models.workers import ConsentText, Worker
 from cases.validators import validate_credit_code, validate_postcode
+from config.storage import private_storage
 from lawyers.models import Lawyer
 from stations.models import Station
 
@@ -558,7 +559,7 @@ def attachment_path(instance, filename):
 
 class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
+    file = models.FileField(upload_to=attachment_path, storage=private_storage)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()

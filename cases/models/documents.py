@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases.models.case import Case
+from config.storage import private_storage
 
 
 def document_path(instance, filename):
@@ -40,13 +41,13 @@ class Document(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("文书"), max_length=30, choices=Kind.choices)
     version = models.PositiveIntegerField(_("版本"))
-    file = models.FileField(upload_to=document_path)
+    file = models.FileField(upload_to=document_path, storage=private_storage)
     content_type = models.CharField(max_length=100, default=PDF)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
     # The editable Word copy of a generated version: the same content, stored and
     # hashed like the PDF.
-    docx = models.FileField(upload_to=document_docx_path, blank=True)
+    docx = models.FileField(upload_to=document_docx_path, blank=True, storage=private_storage)
     docx_sha256 = models.CharField(max_length=64, blank=True)
     docx_size = models.PositiveIntegerField(default=0)
     origin = models.CharField(
@@ -106,6 +107,9 @@ class DocumentBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the task last made progress; a batch still open long after it was queued
+    # again on another node (documents.generate.resume_stalled_batches).
+    heartbeat = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("批量文书")

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import private_storage
+
 
 class StatCell(models.Model):
     month = models.DateField()  # the first day of the month
@@ -154,7 +156,7 @@ class ExportJob(models.Model):
     )
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="exports/", blank=True)
+    file = models.FileField(upload_to="exports/", blank=True, storage=private_storage)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

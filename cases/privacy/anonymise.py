@@ -19,7 +19,6 @@ answering a worker's request for deletion (PIPL art. 47), which is refused while
 of the worker's cases is still open: there the record is still needed to give the aid.
 """
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +41,7 @@ from cases.models import (
     Worker,
 )
 from cases.permissions import may_coordinate
+from config.storage import private_storage
 
 PEOPLE_PARTIES = [Party.Kind.OTHER_DRIVER, Party.Kind.OTHER]
 REASONS = {
@@ -137,7 +137,7 @@ def delete_files(names) -> None:
             continue
         if Document.objects.filter(docx=name).exists():
             continue
-        default_storage.delete(name)
+        private_storage().delete(name)
 
 
 def anonymise_worker(worker: Worker) -> None:

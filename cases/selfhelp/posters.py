@@ -16,7 +16,6 @@ import zipfile
 import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,6 +26,7 @@ from django_q.tasks import async_task
 from cases.documents.generate import DocumentError, html_to_pdf
 from cases.models import PosterBatch
 from cases.permissions import is_coordinator
+from config.storage import private_storage
 from stations.models import Station
 from stations.regions import scope_q
 
@@ -126,8 +126,8 @@ def run_batch(batch_id: int) -> None:
             if station is None:
                 raise DocumentError(_("驿站已删除。"))
             name = _stored_name(batch, station_id)
-            default_storage.delete(name)
-            default_storage.save(name, ContentFile(render_poster(station, batch.base_url)))
+            private_storage().delete(name)
+            private_storage().save(name, ContentFile(render_poster(station, batch.base_url)))
             batch.results[key] = name
         except DocumentError as exc:
             batch.errors[key] = str(exc)
@@ -149,7 +149,7 @@ def write_zip(batch, user, fileobj) -> int:
             station = visible.get(int(key))
             if station is None:
                 continue
-            with default_storage.open(name, "rb") as f:
+            with private_storage().open(name, "rb") as f:
                 archive.writestr(poster_name(station), f.read())
             count += 1
     return count

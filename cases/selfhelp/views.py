@@ -18,6 +18,7 @@ from cases.selfhelp import submission
 from cases.selfhelp.forms import PLATFORM_SUGGESTIONS, PhoneForm, RequestForm, SmsCodeForm
 from cases.status import lookup, page, session
 from cases.validators import mask_phone
+from config import storage
 from stations.models import Station
 
 RECEIPT_KEY = "selfhelp_receipt"
@@ -155,16 +156,19 @@ def new_request(request, code):
             )
         if form.is_valid():
             try:
-                done = submission.submit(
-                    station=station,
-                    phone=proven.phone,
-                    token=form.cleaned_data["token"],
-                    data=form.cleaned_data,
-                    photos=form.cleaned_data["photos"],
-                    consent=consent,
-                )
+                with storage.written():
+                    done = submission.submit(
+                        station=station,
+                        phone=proven.phone,
+                        token=form.cleaned_data["token"],
+                        data=form.cleaned_data,
+                        photos=form.cleaned_data["photos"],
+                        consent=consent,
+                    )
             except submission.Refused as refusal:
                 form.add_error(None, refusal.message)
+            except storage.StorageUnavailable as exc:
+                form.add_error(None, str(exc))
             else:
                 if done.access_code:
                     request.session[RECEIPT_KEY] = {

@@ -37,6 +37,7 @@ from cases.statistics.behind import cases_behind
 from cases.statistics.periods import Period, StatisticsFilter
 from cases.statistics.rollup import RECEIVED, main_claim
 from cases.validators import mask_phone
+from config import replica
 from lawyers.models import ClaimType
 
 logger = logging.getLogger(__name__)
@@ -442,7 +443,8 @@ def run_ledger_job(job_id: int) -> None:
     form.is_valid()
     scope = dashboard.resolve_scope(job.params.get("region", ""), job.params.get("station", ""))
     period = form.cleaned_data["period"]
-    cases = ledger_cases(job.created_by, scope, period)
+    # The rows from the read replica when there is one (the job and its progress: primary).
+    cases = ledger_cases(job.created_by, scope, period).using(replica.read_alias())
 
     def progress(n):
         ExportJob.objects.filter(pk=job.pk).update(processed=n)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -48,6 +48,9 @@ class Drawn:
 def version(scope: Scope) -> tuple:
     """The oldest mark kept and the newest in the scope, each with its token: one query,
     two index lookups."""
+    # The same database as the figures (the read replica, inside replica.reading_replica):
+    # a replica behind the primary then gives the older version with the older figures.
+    connection = connections[router.db_for_read(StatChange)]
     table = connection.ops.quote_name(StatChange._meta.db_table)
     if scope.station:
         where, params = "station = %s", [scope.station.pk]

@@ -24,6 +24,7 @@ from cases.permissions import (
 )
 from cases.statistics import behind, dashboard, exports, freshness, sections
 from cases.statistics.periods import MonthField, Period, StatisticsFilter, this_month
+from config import replica, storage
 from lawyers.models import ClaimType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,11 +111,11 @@ def section(request, section="overview"):
         )
 
     key = freshness.key(section, scope, period, suppressed=view.suppressed, links=view.links)
-    return render(
-        request,
-        "statistics/base.html",
-        {**context, "drawn": freshness.drawn(key, scope, draw)},
-    )
+    # The figures, and the version they are kept under, from the read replica (when there
+    # is one and it has what this user wrote); the permission checks above read the primary.
+    with replica.reading_replica(request):
+        drawn = freshness.drawn(key, scope, draw)
+    return render(request, "statistics/base.html", {**context, "drawn": drawn})
 
 
 @login_required
@@ -151,6 +152,7 @@ def cases_list(request):
     if found is None:
         raise Http404
     found = found.select_related("worker", "station", "lawyer").order_by("-created_at", "-pk")
+    found = found.using(replica.read_alias(request))
     page = Paginator(found, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -192,7 +194,8 @@ def monthly_report(request, fmt):
         scope, view, period = _report_scope(request)
     except BadFilter:
         raise Http404 from None
-    pages = exports.monthly_pages(scope, period, suppressed=view.suppressed)
+    with replica.reading_replica(request):
+        pages = exports.monthly_pages(scope, period, suppressed=view.suppressed)
     name = f"{_('统计月报')}-{scope.code or 'all'}-{period.first:%Y%m}.{fmt}"
     if fmt == "xlsx":
         buffer = io.BytesIO()
@@ -224,7 +227,7 @@ def ledger(request, fmt):
     if view.suppressed:
         raise Http404
     period = form.cleaned_data["period"]
-    cases = exports.ledger_cases(request.user, scope, period)
+    cases = exports.ledger_cases(request.user, scope, period).using(replica.read_alias(request))
     count = cases.count()
     kind = ExportLog.Kind.LEDGER_CSV if fmt == "csv" else ExportLog.Kind.LEDGER_XLSX
     exports.log_export(request.user, kind, scope, period, rows=count)
@@ -264,9 +267,11 @@ def export_download(request, pk):
     require(is_coordinator, request.user)
     job = get_object_or_404(ExportJob, pk=pk, created_by=request.user, status=ExportJob.Status.DONE)
     try:
-        handle = job.file.open("rb")
+        handle = storage.open_for_reading(job.file)
     except (FileNotFoundError, ValueError):
         raise Http404 from None
+    except storage.StorageUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     response = FileResponse(
         handle,
         as_attachment=True,
