@@ -548,6 +548,13 @@ def subscribe(request, payload: SubscriptionIn):
         raise ApiError(
             422, "invalid", errors.INVALID, {"url": [str(_("请输入有效的网址。"))]}
         ) from None
+    if not webhooks.public_address(payload.url):
+        raise ApiError(
+            422,
+            "invalid",
+            errors.INVALID,
+            {"url": [str(_("这个地址指向内部网络或无法解析，不能接收变更通知。"))]},
+        )
     sub = WebhookSubscription.objects.create(
         client=client, url=payload.url, secret=webhooks.new_secret()
     )
