@@ -87,11 +87,13 @@ def revoke(client: ApiClient, now=None) -> None:
 
 
 class BadToken(Exception):
-    """`reason`: "unknown", "revoked" or "expired"."""
+    """`reason`: "unknown", "revoked" or "expired"; `client` when the token is genuine
+    but revoked or expired (its calls are still logged against it)."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, client: ApiClient | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.client = client
 
 
 def client_for(token: str, now=None) -> ApiClient:
@@ -104,7 +106,7 @@ def client_for(token: str, now=None) -> ApiClient:
         raise BadToken("unknown")
     now = now or timezone.now()
     if client.revoked_at is not None and client.revoked_at <= now:
-        raise BadToken("revoked")
+        raise BadToken("revoked", client)
     if client.token_expires_at <= now:
-        raise BadToken("expired")
+        raise BadToken("expired", client)
     return client
