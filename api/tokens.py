@@ -9,6 +9,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from api.models import ApiClient
@@ -94,6 +95,15 @@ class BadToken(Exception):
         super().__init__(reason)
         self.reason = reason
         self.client = client
+
+
+def working(now=None, via: str = "") -> Q:
+    """client_for's rule as a filter: clients whose token works now (not revoked, not
+    expired); `via` names the path to the client ("client__" from a subscription)."""
+    now = now or timezone.now()
+    return (Q(**{f"{via}revoked_at__isnull": True}) | Q(**{f"{via}revoked_at__gt": now})) & Q(
+        **{f"{via}token_expires_at__gt": now}
+    )
 
 
 def client_for(token: str, now=None) -> ApiClient:

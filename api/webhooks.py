@@ -31,6 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from api import tokens
 from api.models import WebhookDelivery, WebhookSubscription
 
 MAX_ATTEMPTS = 8
@@ -69,11 +70,12 @@ def payload(event) -> dict:
 
 
 def on_transition(sender, event, **kwargs):
-    """Inside the transition's transaction: one delivery per subscription in scope."""
+    """Inside the transition's transaction: one delivery per subscription in scope, of
+    a partner client with the webhooks scope whose token works (not revoked or expired)."""
     case = event.case
     subscriptions = [
         s
-        for s in WebhookSubscription.objects.filter(active=True, client__revoked_at__isnull=True)
+        for s in WebhookSubscription.objects.filter(tokens.working(via="client__"), active=True)
         .select_related("client")
         .only("pk", "client__region_prefix", "client__scopes", "client__kind")
         if case.region_code.startswith(s.client.region_prefix)
