@@ -58,7 +58,7 @@ from api.schemas import (
 from cases import events, permissions, workflow
 from cases.deadlines import rules as deadline_rules
 from cases.forms import IntakeForm, PartyForm
-from cases.models import Case, ConsentText, StatusLookup
+from cases.models import Case, ConsentText
 from cases.status import lookup, page, session
 from cases.status.views import SENT_MESSAGE
 from cases.validators import mask_id_number, mask_phone, normalize_mobile
@@ -790,26 +790,13 @@ def worker_token(request, payload: WorkerTokenIn):
     try:
         verified = lookup.verify(phone, code, lookup.client_ip(request))
     except lookup.Refused as refusal:
-        raise ApiError(_refusal_status(phone), "refused", refusal.message) from None
+        # 429 when a limit refused it (a lock, the address's limit), 422 for a wrong or
+        # expired code: the refusal says which (lookup.Refused.limited).
+        raise ApiError(429 if refusal.limited else 422, "refused", refusal.message) from None
     return {
         "token": session.session_cookie(verified, phone),
         "expires_in": int(session.SESSION_TTL.total_seconds()),
     }
-
-
-LIMITED = {StatusLookup.Outcome.LOCKED, StatusLookup.Outcome.RATE_LIMITED}
-
-
-def _refusal_status(phone: str) -> int:
-    """429 when a limit refused the code (a lock, the address's limit), 422 for a wrong
-    or expired code: the outcome lookup.verify has just logged says which."""
-    outcome = (
-        StatusLookup.objects.filter(phone_hash=lookup.phone_hash(phone))
-        .order_by("-at", "-pk")
-        .values_list("outcome", flat=True)
-        .first()
-    )
-    return 429 if outcome in LIMITED else 422
 
 
 def _worker_session(request):
