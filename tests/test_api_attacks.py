@@ -1093,3 +1093,72 @@ def test_twenty_parallel_code_requests_through_the_api_send_exactly_one_code():
     assert StatusChallenge.objects.count() == 1
     assert SmsMessage.objects.filter(template="status_code").count() == 1
     assert sorted(statuses) == [200] + [429] * 19
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_wrong_sms_codes_through_the_api_are_counted_then_locked():
+    from cases.models import StatusLookup
+    from cases.status import lookup
+
+    skip_if_threads_cannot_race()
+    world = make_world()
+    make_case(world.beijing.station, worker={"phone": PHONE})
+    DELIVERED.clear()
+    lookup.request_code(PHONE, "192.0.2.200")
+    right = re.search(r"\d{6}", delivered_sms(PHONE, "status_code")).group()
+    wrong = [f"{(int(right) + 1 + i) % 10**6:06d}" for i in range(20)]
+
+    def send(i):
+        response = Client(REMOTE_ADDR=f"192.0.2.{i + 1}").post(
+            "/api/v1/worker/token",
+            data=json.dumps({"phone": PHONE[3:], "code": wrong[i]}),
+            content_type="application/json",
+        )
+        return response.status_code
+
+    statuses = burst(send, 20)
+    counted = StatusLookup.objects.filter(outcome=StatusLookup.Outcome.CODE_WRONG).count()
+    print(f"\n20 parallel wrong codes through the API: {counted} counted, {sorted(statuses)}")
+    assert 200 not in statuses
+    assert counted == lookup.MAX_ATTEMPTS
+    assert statuses.count(422) == lookup.MAX_ATTEMPTS
+    assert statuses.count(429) == 20 - lookup.MAX_ATTEMPTS
+    # And the right code is refused now too: the phone is locked.
+    response = Client().post(
+        "/api/v1/worker/token",
+        data=json.dumps({"phone": PHONE[3:], "code": right}),
+        content_type="application/json",
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+def test_one_idempotency_key_sent_in_parallel_by_two_clients_opens_one_case_each():
+    skip_if_threads_cannot_race()
+    make_consent()
+    world = make_world()
+    tokens_ = [
+        tokens.create_client(f"热线{i}", region_prefix="11", scopes=["intake"])[1] for i in range(2)
+    ]
+    body = json.dumps(intake_body(world.beijing.station))
+
+    def send(i):
+        response = Client().post(
+            "/api/v1/intake/",
+            data=body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {tokens_[i % 2]}",
+            HTTP_IDEMPOTENCY_KEY="same-key",
+        )
+        return i % 2, response.status_code, response.json().get("number")
+
+    results = burst(send, 8)
+    print(f"\n8 parallel intakes, one key, two clients: {sorted(results)}")
+    assert Case.objects.count() == 2
+    for who in (0, 1):
+        mine = [(status, number) for w, status, number in results if w == who]
+        assert sorted(s for s, _n in mine) == [200, 200, 200, 201]
+        assert len({n for _s, n in mine}) == 1
+    assert len({n for _w, _s, n in results}) == 2
