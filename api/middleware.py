@@ -6,7 +6,8 @@ An answer to a request carrying a token (a client's or a worker's) is never stor
 a cache on the way (no-store), like the signed-in pages (config/middleware.py)."""
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from accounts.security import client_ip
@@ -21,11 +22,12 @@ class ApiCallLogMiddleware:
     def __call__(self, request):
         api = request.path.startswith("/api/v1/")
         if api and not _read_body(request):
-            response = JsonResponse(errors.body("too_large", SHAPES[413][1]), status=413)
+            response = HttpResponse(status=413)  # shaped below
         else:
             response = self.get_response(request)
         if api:
-            response = self._in_shape(response)
+            with translation.override(translation.get_language_from_request(request)):
+                response = self._in_shape(response)
         if "HTTP_AUTHORIZATION" in request.META or "HTTP_X_WORKER_TOKEN" in request.META:
             response["Cache-Control"] = "no-store"
         client = getattr(request, "api_client", None)
@@ -45,7 +47,8 @@ class ApiCallLogMiddleware:
         """Every refusal under /api/v1/ that is not already the API's JSON in its one
         error shape: Django's 404 (no such path), ninja's 405 (no such method), the
         400 for a NUL and the 413 for a body over the limit (config/middleware.py),
-        Django's 400 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE, and a 500."""
+        Django's 400 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE, and a 500. In the
+        request's language even when the refusal came before LocaleMiddleware."""
         status = response.status_code
         if status < 400 or response.get("Content-Type", "").startswith("application/json"):
             return response

@@ -1162,3 +1162,11 @@ def test_one_idempotency_key_sent_in_parallel_by_two_clients_opens_one_case_each
         assert sorted(s for s, _n in mine) == [200, 200, 200, 201]
         assert len({n for _s, n in mine}) == 1
     assert len({n for _w, _s, n in results}) == 2
+
+
+def test_a_refusal_before_any_view_is_in_the_requests_language(client, world):
+    english = client.get("/api/v1/cases/?x=%00", HTTP_ACCEPT_LANGUAGE="en")
+    assert_shape(english, 400)
+    assert english.json()["error"]["message"].startswith("The request cannot be processed")
+    chinese = client.get("/api/v1/cases/?x=%00", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.json()["error"]["message"].startswith("请求无法处理")
