@@ -5,8 +5,10 @@ client's are here too, whatever the answer (a 401 names no client).
 An answer to a request carrying a token (a client's or a worker's) is never stored by
 a cache on the way (no-store), like the signed-in pages (config/middleware.py)."""
 
-from django.http import JsonResponse
-from django.utils.translation import gettext as _
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from accounts.security import client_ip
 from api import errors
@@ -18,9 +20,14 @@ class ApiCallLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if request.path.startswith("/api/v1/"):
-            response = self._in_shape(response)
+        api = request.path.startswith("/api/v1/")
+        if api and not _read_body(request):
+            response = HttpResponse(status=413)  # shaped below
+        else:
+            response = self.get_response(request)
+        if api:
+            with translation.override(translation.get_language_from_request(request)):
+                response = self._in_shape(response)
         if "HTTP_AUTHORIZATION" in request.META or "HTTP_X_WORKER_TOKEN" in request.META:
             response["Cache-Control"] = "no-store"
         client = getattr(request, "api_client", None)
@@ -37,18 +44,36 @@ class ApiCallLogMiddleware:
 
     @staticmethod
     def _in_shape(response):
-        """Django's own 404 (no such path) and ninja's 405 (no such method) in the API's
-        one error shape, like every other answer under /api/v1/."""
-        if response.status_code not in (404, 405):
+        """Every refusal under /api/v1/ that is not already the API's JSON in its one
+        error shape: Django's 404 (no such path), ninja's 405 (no such method), the
+        400 for a NUL and the 413 for a body over the limit (config/middleware.py),
+        Django's 400 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE, and a 500. In the
+        request's language even when the refusal came before LocaleMiddleware."""
+        status = response.status_code
+        if status < 400 or response.get("Content-Type", "").startswith("application/json"):
             return response
-        if response.get("Content-Type", "").startswith("application/json"):
-            return response
-        if response.status_code == 404:
-            shaped = JsonResponse(errors.body("not_found", errors.NOT_FOUND), status=404)
-        else:
-            shaped = JsonResponse(
-                errors.body("method_not_allowed", _("不支持这种请求方法。")), status=405
-            )
-            if response.has_header("Allow"):
-                shaped["Allow"] = response["Allow"]
+        code, message = SHAPES.get(status, ("error", SHAPES[400][1]))
+        shaped = JsonResponse(errors.body(code, message), status=status)
+        if response.has_header("Allow"):
+            shaped["Allow"] = response["Allow"]
         return shaped
+
+
+def _read_body(request) -> bool:
+    """Read the body before anything parses it as a form: a multipart body read by
+    RejectNulMiddleware's request.POST would leave ninja unable to read request.body
+    (a 500). False when it is over DATA_UPLOAD_MAX_MEMORY_SIZE (refused unread)."""
+    try:
+        request.body  # noqa: B018 (cached on the request)
+    except RequestDataTooBig:
+        return False
+    return True
+
+
+SHAPES = {
+    400: ("bad_request", gettext_lazy("请求无法处理：格式不正确或含有不允许的字符。")),
+    404: ("not_found", errors.NOT_FOUND),
+    405: ("method_not_allowed", gettext_lazy("不支持这种请求方法。")),
+    413: ("too_large", gettext_lazy("请求体太大。")),
+    500: ("server_error", gettext_lazy("服务器出错了，请稍后再试。")),
+}

@@ -46,6 +46,7 @@ class IntakeIn(Schema):
     parties: list[PartyIn] = Field(default_factory=list, max_length=8)
     consent: bool = Field(
         ...,
+        strict=True,  # a JSON true, not "yes" or 1: the worker's consent is explicit
         description="已向劳动者宣读个人信息告知同意书并取得同意 (the consent notice was read)",
     )
 

@@ -9,6 +9,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from api.models import ApiClient
@@ -87,11 +88,22 @@ def revoke(client: ApiClient, now=None) -> None:
 
 
 class BadToken(Exception):
-    """`reason`: "unknown", "revoked" or "expired"."""
+    """`reason`: "unknown", "revoked" or "expired"; `client` when the token is genuine
+    but revoked or expired (its calls are still logged against it)."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, client: ApiClient | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.client = client
+
+
+def working(now=None, via: str = "") -> Q:
+    """client_for's rule as a filter: clients whose token works now (not revoked, not
+    expired); `via` names the path to the client ("client__" from a subscription)."""
+    now = now or timezone.now()
+    return (Q(**{f"{via}revoked_at__isnull": True}) | Q(**{f"{via}revoked_at__gt": now})) & Q(
+        **{f"{via}token_expires_at__gt": now}
+    )
 
 
 def client_for(token: str, now=None) -> ApiClient:
@@ -104,7 +116,7 @@ def client_for(token: str, now=None) -> ApiClient:
         raise BadToken("unknown")
     now = now or timezone.now()
     if client.revoked_at is not None and client.revoked_at <= now:
-        raise BadToken("revoked")
+        raise BadToken("revoked", client)
     if client.token_expires_at <= now:
-        raise BadToken("expired")
+        raise BadToken("expired", client)
     return client

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Path, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from accounts import security
@@ -57,7 +58,7 @@ from api.schemas import (
 from cases import events, permissions, workflow
 from cases.deadlines import rules as deadline_rules
 from cases.forms import IntakeForm, PartyForm
-from cases.models import Case, ConsentText, StatusLookup
+from cases.models import Case, ConsentText
 from cases.status import lookup, page, session
 from cases.status.views import SENT_MESSAGE
 from cases.validators import mask_id_number, mask_phone, normalize_mobile
@@ -78,12 +79,21 @@ sends `Accept-Language: en`. A client over its rate gets 429 with `Retry-After`.
 
 
 class ClientToken(HttpBearer):
+    """The client's token, then its rate, then the operation's scope: all before ninja
+    reads the body, so a client without the scope gets its 403 whatever it sends."""
+
     openapi_description = "API client token (yz_…), from manage.py create_api_client"
+
+    def __init__(self, scope: str):
+        super().__init__()
+        self.scope = scope
 
     def authenticate(self, request, token):
         try:
             client = tokens.client_for(token)
         except tokens.BadToken as bad:
+            if bad.client is not None:
+                request.api_client = bad.client  # the call log names it (api/middleware.py)
             raise ApiError(401, f"token_{bad.reason}", BAD_TOKEN[bad.reason]) from None
         request.api_client = client
         calls, wait = ratelimit.hit(client)
@@ -94,7 +104,7 @@ class ClientToken(HttpBearer):
                 _("请求太频繁，请 %(n)d 秒后再试。") % {"n": wait},
                 headers={"Retry-After": str(wait)},
             )
-        return client
+        return need(client, self.scope)
 
 
 BAD_TOKEN = {
@@ -135,7 +145,30 @@ class Api(NinjaAPI):
         return schema
 
 
+class JsonParser(Parser):
+    """ninja's JSON parser, refusing a NUL anywhere in the body (PostgreSQL text cannot
+    hold one: an escaped \\u0000 in a station code reached a query and failed with a
+    500). config.middleware.RejectNulMiddleware does the same for paths, query strings,
+    headers and forms; a refusal here is ninja's 400 (_http_error)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        pending = [data]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, str):
+                if "\x00" in item:
+                    raise ValueError("NUL character")
+            elif isinstance(item, dict):
+                pending.extend(item.keys())
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
+        return data
+
+
 api = Api(
+    parser=JsonParser(),
     title="驿站法援 API",
     version="1.0.0",
     description=DESCRIPTION,
@@ -145,8 +178,7 @@ api = Api(
 )
 
 
-def need(request, scope: str) -> ApiClient:
-    client = request.auth
+def need(client: ApiClient, scope: str) -> ApiClient:
     if not client.has_scope(scope):
         raise ApiError(
             403,
@@ -262,7 +294,7 @@ def _intake_form(client, payload: IntakeIn):
 
 @api.post(
     "/intake/",
-    auth=ClientToken(),
+    auth=ClientToken(Scope.INTAKE),
     response={201: IntakeOut, 200: IntakeOut, **STANDARD, 409: Error},
     summary="登记求助 Open a case for a station (hotline, terminals)",
     tags=["cases"],
@@ -279,7 +311,7 @@ def _intake_form(client, payload: IntakeIn):
     },
 )
 def intake(request, payload: IntakeIn):
-    client = need(request, Scope.INTAKE)
+    client = request.auth
     key = request.headers.get("Idempotency-Key", "").strip()[:100]
     fingerprint = _fingerprint(payload)
     if key:
@@ -352,13 +384,13 @@ def _summary(case: Case) -> dict:
 
 @api.get(
     "/cases/{number}",
-    auth=ClientToken(),
+    auth=ClientToken(Scope.CASES_READ),
     response={200: CaseOut, **STANDARD},
     summary="案件详情 A case: timeline, deadlines, documents (personal data masked)",
     tags=["cases"],
 )
 def case_detail(request, number: str = CASE_NUMBER):
-    client = need(request, Scope.CASES_READ)
+    client = request.auth
     case = _case_for(request, number)
     user = acting_user(client)
     worker = case.worker
@@ -435,7 +467,7 @@ def _after(cursor: str):
 
 @api.get(
     "/cases/",
-    auth=ClientToken(),
+    auth=ClientToken(Scope.CASES_READ),
     response={200: CasePage, **STANDARD},
     summary="案件列表 Cases in scope, most recently updated first, with a cursor",
     tags=["cases"],
@@ -449,7 +481,7 @@ def case_list(
     cursor: str | None = Query(None, max_length=200),
     limit: int = Query(PAGE_SIZE, ge=1, le=200),
 ):
-    client = need(request, Scope.CASES_READ)
+    client = request.auth
     queryset = Case.objects.visible_to(acting_user(client)).select_related("station")
     if state:
         queryset = queryset.filter(state=state)
@@ -480,14 +512,14 @@ def _plain(code: str) -> str:
 
 @api.post(
     "/cases/{number}/transitions",
-    auth=ClientToken(),
+    auth=ClientToken(Scope.CASES_TRANSITION),
     response={200: CaseSummary, **STANDARD, 409: Error},
     summary="办理 Run a transition, given the state the client saw",
     description="A stale `expected_state` gets 409 with the page's message.",
     tags=["cases"],
 )
 def transition(request, payload: TransitionIn, number: str = CASE_NUMBER):
-    client = need(request, Scope.CASES_TRANSITION)
+    client = request.auth
     case = _case_for(request, number)
     user = acting_user(client)
     spec = workflow.TRANSITIONS.get(payload.transition)
@@ -530,7 +562,7 @@ def transition(request, payload: TransitionIn, number: str = CASE_NUMBER):
 
 @api.post(
     "/webhooks/",
-    auth=ClientToken(),
+    auth=ClientToken(Scope.WEBHOOKS),
     response={201: SubscriptionOut, **STANDARD},
     summary="订阅状态变更 Subscribe to state changes of cases in scope",
     tags=["webhooks"],
@@ -541,13 +573,20 @@ def subscribe(request, payload: SubscriptionIn):
 
     from api import webhooks
 
-    client = need(request, Scope.WEBHOOKS)
+    client = request.auth
     try:
         URLValidator(schemes=["http", "https"])(payload.url)
     except ValidationError:
         raise ApiError(
             422, "invalid", errors.INVALID, {"url": [str(_("请输入有效的网址。"))]}
         ) from None
+    if not webhooks.public_address(payload.url):
+        raise ApiError(
+            422,
+            "invalid",
+            errors.INVALID,
+            {"url": [str(_("这个地址指向内部网络或无法解析，不能接收变更通知。"))]},
+        )
     sub = WebhookSubscription.objects.create(
         client=client, url=payload.url, secret=webhooks.new_secret()
     )
@@ -556,13 +595,13 @@ def subscribe(request, payload: SubscriptionIn):
 
 @api.get(
     "/webhooks/",
-    auth=ClientToken(),
+    auth=ClientToken(Scope.WEBHOOKS),
     response={200: list[SubscriptionOut], **STANDARD},
     summary="我的订阅 This client's subscriptions",
     tags=["webhooks"],
 )
 def subscriptions(request):
-    client = need(request, Scope.WEBHOOKS)
+    client = request.auth
     return [
         {"id": s.pk, "url": s.url, "active": s.active, "secret": None}
         for s in client.subscriptions.order_by("pk")
@@ -571,13 +610,13 @@ def subscriptions(request):
 
 @api.delete(
     "/webhooks/{sub_id}",
-    auth=ClientToken(),
+    auth=ClientToken(Scope.WEBHOOKS),
     response={204: None, **STANDARD},
     summary="取消订阅 Unsubscribe",
     tags=["webhooks"],
 )
 def unsubscribe(request, sub_id: int):
-    client = need(request, Scope.WEBHOOKS)
+    client = request.auth
     deleted, _rows = client.subscriptions.filter(pk=sub_id).delete()
     if not deleted:
         raise errors.not_found()
@@ -590,7 +629,7 @@ def unsubscribe(request, sub_id: int):
 
 @api.get(
     "/statistics/{section}",
-    auth=ClientToken(),
+    auth=ClientToken(Scope.STATS_READ),
     response={200: StatisticsOut, **STANDARD},
     summary="统计 The dashboard's figures for a region in scope (suppressed for analysts)",
     tags=["statistics"],
@@ -605,7 +644,7 @@ def statistics(
     from cases.statistics import dashboard, sections
     from cases.statistics.periods import StatisticsFilter
 
-    client = need(request, Scope.STATS_READ)
+    client = request.auth
     if section not in sections.SECTIONS:
         raise errors.not_found()
     data = {"region": region or client.region_prefix.ljust(6, "0")}
@@ -751,26 +790,13 @@ def worker_token(request, payload: WorkerTokenIn):
     try:
         verified = lookup.verify(phone, code, lookup.client_ip(request))
     except lookup.Refused as refusal:
-        raise ApiError(_refusal_status(phone), "refused", refusal.message) from None
+        # 429 when a limit refused it (a lock, the address's limit), 422 for a wrong or
+        # expired code: the refusal says which (lookup.Refused.limited).
+        raise ApiError(429 if refusal.limited else 422, "refused", refusal.message) from None
     return {
         "token": session.session_cookie(verified, phone),
         "expires_in": int(session.SESSION_TTL.total_seconds()),
     }
-
-
-LIMITED = {StatusLookup.Outcome.LOCKED, StatusLookup.Outcome.RATE_LIMITED}
-
-
-def _refusal_status(phone: str) -> int:
-    """429 when a limit refused the code (a lock, the address's limit), 422 for a wrong
-    or expired code: the outcome lookup.verify has just logged says which."""
-    outcome = (
-        StatusLookup.objects.filter(phone_hash=lookup.phone_hash(phone))
-        .order_by("-at", "-pk")
-        .values_list("outcome", flat=True)
-        .first()
-    )
-    return 429 if outcome in LIMITED else 422
 
 
 def _worker_session(request):

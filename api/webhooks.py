@@ -16,6 +16,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
@@ -30,6 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from api import tokens
 from api.models import WebhookDelivery, WebhookSubscription
 
 MAX_ATTEMPTS = 8
@@ -68,11 +70,12 @@ def payload(event) -> dict:
 
 
 def on_transition(sender, event, **kwargs):
-    """Inside the transition's transaction: one delivery per subscription in scope."""
+    """Inside the transition's transaction: one delivery per subscription in scope, of
+    a partner client with the webhooks scope whose token works (not revoked or expired)."""
     case = event.case
     subscriptions = [
         s
-        for s in WebhookSubscription.objects.filter(active=True, client__revoked_at__isnull=True)
+        for s in WebhookSubscription.objects.filter(tokens.working(via="client__"), active=True)
         .select_related("client")
         .only("pk", "client__region_prefix", "client__scopes", "client__kind")
         if case.region_code.startswith(s.client.region_prefix)
@@ -126,7 +129,7 @@ def deliver(delivery_id: int, now=None) -> str:
         return "refused"
     request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        with OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
             code = response.status
         ok, result = 200 <= code < 300, f"HTTP {code}"
     except urllib.error.HTTPError as exc:
@@ -144,19 +147,101 @@ def deliver(delivery_id: int, now=None) -> str:
 
 def public_address(url: str) -> bool:
     """Whether every address the URL's host resolves to is public (or private ones are
-    allowed: API_WEBHOOK_ALLOW_PRIVATE, on with DEBUG for local work and tests)."""
+    allowed: API_WEBHOOK_ALLOW_PRIVATE, on with DEBUG for local work and tests). Asked
+    when a client subscribes and again when a delivery connects (`_connect`)."""
     if settings.API_WEBHOOK_ALLOW_PRIVATE:
         return True
     try:
         host = urlsplit(url).hostname or ""
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except (OSError, ValueError):
+    except (OSError, ValueError, UnicodeError):
         return False
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global:
+    return bool(addresses) and all(_public(a) for a in addresses)
+
+
+def _public(address: str) -> bool:
+    """A global address, and no IPv4 address hidden in an IPv6 one (mapped ::ffff:,
+    compatible ::a.b.c.d, NAT64 64:ff9b::, 6to4 2002::, Teredo) is private either."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if not ip.is_global:
+        return False
+    if ip.version == 6:
+        embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+        packed = ip.packed
+        if packed[:12] == bytes(12) or packed[:12] == NAT64_PREFIX:
+            embedded.append(ipaddress.IPv4Address(packed[12:]))
+        if any(v4 is not None and not v4.is_global for v4 in embedded):
             return False
-    return bool(addresses)
+    return True
+
+
+NAT64_PREFIX = bytes.fromhex("0064ff9b0000000000000000")
+
+
+def _connect(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+    """socket.create_connection, refusing a private address at the moment of
+    connecting: the name is resolved once, here, and only a checked address is used,
+    so a name that answers a public address to the check and a private one to the
+    connection (DNS rebinding) reaches nothing inside."""
+    host, port = address
+    if settings.API_WEBHOOK_ALLOW_PRIVATE:
+        return socket.create_connection(address, timeout, source_address)
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    if not infos or not all(_public(info[4][0]) for info in infos):
+        raise OSError("refused: not a public address")
+    family, kind, proto, _name, sockaddr = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+            sock.settimeout(timeout)
+        sock.connect(sockaddr)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class _GuardedHTTP(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect
+
+
+class _GuardedHTTPS(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_GuardedHTTP, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_GuardedHTTPS, req, context=self._context)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A receiver's 30x is its answer (a failed try), never followed: a redirect to an
+    internal address would otherwise be posted to."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# Only http and https (no file:, ftp:, data:), each through the guarded connection,
+# and no proxy from the environment (the guard checks where the socket goes).
+OPENER = urllib.request.OpenerDirector()
+for _handler in (
+    _HTTPHandler(),
+    _HTTPSHandler(),
+    _NoRedirect(),
+    urllib.request.HTTPDefaultErrorHandler(),
+    urllib.request.HTTPErrorProcessor(),
+):
+    OPENER.add_handler(_handler)
 
 
 def due(now=None):

@@ -2,8 +2,8 @@
 
 Requests no person sends.
 
-PostgreSQL text cannot hold a NUL character: a NUL in the path, the query string
-or a posted field reached a query and failed with a 500 (found by fuzzing every URL
+PostgreSQL text cannot hold a NUL character: a NUL in the path, the query string,
+a header (an API token, an Idempotency-Key) or a posted field reached a query and failed with a 500 (found by fuzzing every URL
 as every role). No form or link produces one, so such a request gets a plain 400
 before any view runs.
 
@@ -27,7 +27,12 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or _has_nul(request.GET) or _has_nul(request.POST):
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or _has_nul(request.POST)
+            or any("\x00" in v for k, v in request.META.items() if k.startswith("HTTP_"))
+        ):
             return HttpResponseBadRequest("Bad request: NUL character.")
         return self.get_response(request)
 

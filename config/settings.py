@@ -156,6 +156,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    # Outside the two refusals below, so that theirs are in the API's error shape too.
+    "api.middleware.ApiCallLogMiddleware",
     "config.middleware.LimitRequestSizeMiddleware",
     "config.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -171,7 +173,6 @@ MIDDLEWARE = [
     "accounts.middleware.DenialLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "api.middleware.ApiCallLogMiddleware",
     # Last: turns axes' lockout flag into the lockout page (accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]

@@ -86,12 +86,15 @@ COUNTED = [
 class Refused(Exception):
     """The request was refused; `message` says why in words the worker can act on.
     `sms_only`: only a new SMS code was refused (cooldown, daily cap, SMS lock); the
-    receipt access code still works, so step 2 is still offered."""
+    receipt access code still works, so step 2 is still offered. `limited`: a limit
+    refused it (a lock, the cooldown, a cap; logged LOCKED or RATE_LIMITED), not a wrong
+    or expired code (the API answers 429 rather than 422)."""
 
-    def __init__(self, message: str, *, sms_only: bool = False):
+    def __init__(self, message: str, *, sms_only: bool = False, limited: bool = False):
         super().__init__(message)
         self.message = message
         self.sms_only = sms_only
+        self.limited = limited
 
 
 # ---------------------------------------------------------------------------
@@ -161,7 +164,8 @@ def check_ip(phone_digest: str, ip_digest: str, now) -> Refused | None:
         log(phone_digest, ip_digest, StatusLookup.Outcome.RATE_LIMITED, now)
         wait = (times[-1] + ip_window() - now).total_seconds()
         return Refused(
-            _("这个网络的查询次数太多，请 %(wait)s后再试。") % {"wait": wait_words(wait)}
+            _("这个网络的查询次数太多，请 %(wait)s后再试。") % {"wait": wait_words(wait)},
+            limited=True,
         )
     return None
 
@@ -194,7 +198,7 @@ def check_lock(challenge, phone_digest, ip_digest, now) -> Refused | None:
         return None
     log(phone_digest, ip_digest, StatusLookup.Outcome.LOCKED, now)
     message = locked_words(until, now) + _("您也可以输入登记回执上的 8 位查询码。")
-    return Refused(message, sms_only=True)
+    return Refused(message, sms_only=True, limited=True)
 
 
 def check_resend(digest: str, ip_digest: str, latest, now) -> Refused | None:
@@ -205,7 +209,11 @@ def check_resend(digest: str, ip_digest: str, latest, now) -> Refused | None:
     if latest is not None and latest.created_at > now - RESEND_COOLDOWN:
         log(digest, ip_digest, StatusLookup.Outcome.RATE_LIMITED, now)
         wait = math.ceil((latest.created_at + RESEND_COOLDOWN - now).total_seconds())
-        return Refused(_("验证码刚刚发过，请 %(n)d 秒后再重新获取。") % {"n": wait}, sms_only=True)
+        return Refused(
+            _("验证码刚刚发过，请 %(n)d 秒后再重新获取。") % {"n": wait},
+            sms_only=True,
+            limited=True,
+        )
     today = list(
         StatusChallenge.objects.filter(phone_hash=digest, created_at__gt=now - DAY)
         .order_by("-created_at")
@@ -221,6 +229,7 @@ def check_resend(digest: str, ip_digest: str, latest, now) -> Refused | None:
             )
             % {"wait": wait_words(wait)},
             sms_only=True,
+            limited=True,
         )
     return None
 
@@ -341,7 +350,8 @@ def _verify_receipt(row, phone, code, digest, ip_digest, now) -> Verified | Refu
         log(digest, ip_digest, StatusLookup.Outcome.LOCKED, now)
         return Refused(
             _("查询码错误次数太多，请 %(wait)s后再试，或用短信验证码查询，或到驿站求助。")
-            % {"wait": wait_words((row.receipt_locked_until - now).total_seconds())}
+            % {"wait": wait_words((row.receipt_locked_until - now).total_seconds())},
+            limited=True,
         )
     cases = Case.objects.filter(worker__phone=phone).values_list(
         "number", "access_code_hash", "worker_id"

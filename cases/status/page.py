@@ -48,7 +48,10 @@ def _case_rows_sql(n_workers: int) -> str:
     all day. Subqueries rather than joins because PostgreSQL spent longer planning the
     joins than running the query; written this way it plans in about as long as it
     runs (bench/status_page.py prints EXPLAIN). On a persistent connection psycopg prepares it after five runs and planning goes away
-    (DB_PREPARED_STATEMENTS in config/settings.py)."""
+    (DB_PREPARED_STATEMENTS in config/settings.py).
+
+    An anonymised case is not shown: after an erasure (PIPL art. 47) or the retention
+    run, a status session or API worker token opened before it shows nothing of it."""
     q = connection.ops.quote_name
     case, station, lawyer, deadline = (
         q(model._meta.db_table) for model in (Case, Station, Lawyer, Deadline)
@@ -63,7 +66,7 @@ def _case_rows_sql(n_workers: int) -> str:
         f" (SELECT {array}(d.due_date, d.rule, d.provisional, d.safe_date) FROM {deadline} d"
         "   WHERE d.case_id = c.id AND d.status = %s AND d.binds = %s"
         "   ORDER BY d.due_date, d.id LIMIT 1)"
-        f" FROM {case} c WHERE c.worker_id IN ({placeholders})"
+        f" FROM {case} c WHERE c.worker_id IN ({placeholders}) AND c.anonymised_at IS NULL"
         " ORDER BY c.created_at DESC, c.id DESC LIMIT %s"
     )
 
