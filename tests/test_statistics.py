@@ -749,3 +749,21 @@ def test_the_lawyers_page_lists_the_scopes_latest_declines_and_no_others(client,
     assert "与对方有代理关系" in page and here.number in page
     assert "本月案件已满" not in page  # another region
     assert "三月出差" not in page  # before the period
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_the_lawyers_page_shows_each_lawyers_open_cases_against_capacity(client, world):
+    bj = world.beijing
+    bj.lawyer.capacity = 8
+    bj.lawyer.save(update_fields=["capacity"])
+    for state in (Case.State.ASSIGNED, Case.State.IN_PROGRESS, Case.State.IN_PROGRESS):
+        make_case(bj.station, bj.volunteer, state=state, lawyer=bj.lawyer)
+    make_case(bj.station, bj.volunteer, state=Case.State.CLOSED, lawyer=bj.lawyer)  # not open
+    idle = make_lawyer(regions=["110105"], capacity=5)
+    login(client, bj.coordinator)
+    page = client.get(reverse("statistics:lawyers"), {"region": "110105"}).text
+    row = re.search(rf"{bj.lawyer.name} <span[^>]*>[^<]*</span></th><td[^>]*>([^<]+)<", page)
+    assert row.group(1) == "3/8"
+    row = re.search(rf"{idle.name} <span[^>]*>[^<]*</span></th><td[^>]*>([^<]+)<", page)
+    assert row.group(1) == "0/5"

@@ -1,6 +1,5 @@
 """The coordinator's per-lawyer figures for a city or a district: open cases against
-capacity (live: one query on the lawyer rows and their open cases, which the
-(lawyer, state) index serves), offers and answers in the period (rollup), and the
+capacity (live: the lawyer rows, then their open cases on the (lawyer, state) index), offers and answers in the period (rollup), and the
 latest decline reasons. Analysts never see these: they name people."""
 
 from collections import defaultdict
@@ -34,23 +33,28 @@ def per_lawyer(page) -> list[dict]:
         answers[int(row["key"])][row["sub"]] = row["n"]
     prefixes = [scope.prefix[:length] for length in (2, 4, 6) if len(scope.prefix) >= length]
     serving = Q(regions__prefix__in=prefixes) | Q(regions__prefix__startswith=scope.prefix)
-    lawyers = (
-        Lawyer.objects.filter(serving | Q(pk__in=list(answers)))
-        .annotate(
-            open_cases=Count("cases", filter=Q(cases__state__in=OPEN_LAWYER_STATES), distinct=True)
-        )
-        .order_by("name")
-        .distinct()
+    lawyers = list(
+        Lawyer.objects.filter(serving | Q(pk__in=list(answers))).order_by("name").distinct()
+    )
+    # Open cases counted apart, on the (lawyer, state) index: as an annotation over the
+    # join with the service regions it took 0.2 s for one district at 300,000 cases.
+    open_cases = dict(
+        Case.objects.filter(lawyer__in=[lawyer.pk for lawyer in lawyers])
+        .filter(state__in=OPEN_LAWYER_STATES)
+        .values("lawyer")
+        .annotate(n=Count("pk"))
+        .values_list("lawyer", "n")
     )
     rows = []
     for lawyer in lawyers:
         figures = answers.get(lawyer.pk, {})
+        open_now = open_cases.get(lawyer.pk, 0)
         rows.append(
             {
                 "lawyer": lawyer,
-                "open": lawyer.open_cases,
+                "open": open_now,
                 "capacity": lawyer.capacity,
-                "load": lawyer.open_cases / lawyer.capacity if lawyer.capacity else 0,
+                "load": open_now / lawyer.capacity if lawyer.capacity else 0,
                 "made": figures.get("made", 0),
                 "accepted": figures.get("accepted", 0),
                 "declined": figures.get("declined", 0),
