@@ -112,3 +112,15 @@ def test_the_load_balancer_sends_what_the_app_expects():
     single = (DEPLOY / "nginx" / "yizhan.conf").read_text()
     body = re.search(r"client_max_body_size (\w+);", single).group(1)
     assert f"client_max_body_size {body};" in conf
+
+
+def test_the_image_never_copies_the_venv_the_database_or_case_files():
+    """`COPY . .` takes the whole build context; .dockerignore (read by podman and docker)
+    keeps out what is this machine's, not the app's."""
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".venv", "var", "db.sqlite3*", ".git", "staticfiles"} <= ignored
+    assert "COPY . ." in (DEPLOY / "Containerfile").read_text()
