@@ -1,3 +1,4 @@
+import json
 import os
 from pathlib import Path
 
@@ -171,3 +172,19 @@ def shipped_consent(db):
     if not ConsentText.objects.filter(version="1.0").exists():
         importlib.import_module("cases.migrations.0017_consent_text_v1").ship_consent(apps, None)
     return ConsentText.objects.get(version="1.0")
+
+
+@pytest.fixture
+def worker_post(client, django_capture_on_commit_callbacks):
+    """POST to a worker operation of the API; after-commit work (the SMS task) runs at once."""
+
+    def submit(path, body, **headers):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                f"/api/v1/worker{path}",
+                data=json.dumps(body),
+                content_type="application/json",
+                **headers,
+            )
+
+    return submit

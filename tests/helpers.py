@@ -8,7 +8,10 @@ a lawyer.
 import datetime
 import io
 import itertools
+import json
+import threading
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -291,3 +294,67 @@ def make_analyst(scope="", username=None):
     user = make_user(username)
     Membership.objects.create(user=user, role=Membership.Role.ANALYST, scope=scope)
     return user
+
+
+# ---------------------------------------------------------------------------
+# The API (/api/v1/)
+
+
+def api_call(http, method, path, token=None, body=None, **headers):
+    """`http.<method>("/api/v1<path>")` with the client's token and a JSON body."""
+    if token is not None:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    kwargs = {}
+    if body is not None:
+        kwargs = {"data": json.dumps(body), "content_type": "application/json"}
+    return getattr(http, method)(f"/api/v1{path}", **kwargs, **headers)
+
+
+def api_intake_body(station, **over):
+    """A valid intake from a hotline, as the API takes it; `over` replaces top-level keys."""
+    body = {
+        "station": station.code,
+        "worker": {"name": "李四", "phone": "13912345678", "platform": "meituan"},
+        "claims": ["wage"],
+        "facts": "站点拖欠两个月工资。",
+        "consent": True,
+    }
+    body.update(over)
+    return body
+
+
+class WebhookReceiver:
+    """A loopback HTTP server standing in for a client's webhook endpoint: records every
+    request (`received`: headers and body; `hits`: paths) and answers `status`, with a
+    `Location` when one is given (a redirect)."""
+
+    def __init__(self, port, status=204, location=""):
+        self.received, self.hits = [], []
+        self.status = status
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                outer.received.append((dict(self.headers), self.rfile.read(length)))
+                outer.hits.append(self.path)
+                self.send_response(outer.status)
+                if location:
+                    self.send_header("Location", location)
+                self.end_headers()
+
+            do_GET = do_POST
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

@@ -2,7 +2,6 @@
 the audit, intake with Idempotency-Key, reading, listing and moving cases."""
 
 import datetime
-import json
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +11,8 @@ from accounts.models import SecurityEvent
 from api import tokens
 from api.models import ApiCall, ApiClient
 from cases.models import Case, CaseEvent
+from tests.helpers import api_call as call
+from tests.helpers import api_intake_body as intake_body
 from tests.helpers import make_case, make_consent, make_station, make_world
 
 pytestmark = pytest.mark.django_db
@@ -22,27 +23,6 @@ ALL = ["intake", "cases:read", "cases:transition", "stats:read", "webhooks"]
 def client_for(region="1101", scopes=ALL, name=None, **kwargs):
     name = name or f"热线{ApiClient.objects.count() + 1}"
     return tokens.create_client(name, region_prefix=region, scopes=scopes, **kwargs)
-
-
-def call(http, method, path, token=None, body=None, **headers):
-    if token:
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    kwargs = {}
-    if body is not None:
-        kwargs = {"data": json.dumps(body), "content_type": "application/json"}
-    return getattr(http, method)(f"/api/v1{path}", **kwargs, **headers)
-
-
-def intake_body(station, **over):
-    body = {
-        "station": station.code,
-        "worker": {"name": "李四", "phone": "13912345678", "platform": "meituan"},
-        "claims": ["wage"],
-        "facts": "站点拖欠两个月工资。",
-        "consent": True,
-    }
-    body.update(over)
-    return body
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import json
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connections
@@ -23,7 +22,16 @@ from api.models import ApiCall, ApiClient, IdempotencyKey, WebhookDelivery
 from cases.models import Case, SmsMessage, StatusChallenge
 from cases.privacy.anonymise import erase_on_request
 from cases.workflow import apply_transition
-from tests.helpers import DELIVERED, delivered_sms, make_case, make_consent, make_world
+from tests.helpers import (
+    DELIVERED,
+    WebhookReceiver,
+    delivered_sms,
+    make_case,
+    make_consent,
+    make_world,
+)
+from tests.helpers import api_call as call
+from tests.helpers import api_intake_body as intake_body
 from tests.test_case_concurrency import skip_if_threads_cannot_race
 
 pytestmark = pytest.mark.django_db
@@ -36,27 +44,6 @@ OTHER = "+8613700001111"
 def new_client(region="11", scopes=ALL, name=None, **kwargs):
     name = name or f"客户端{ApiClient.objects.count() + 1}"
     return tokens.create_client(name, region_prefix=region, scopes=scopes, **kwargs)
-
-
-def call(http, method, path, token=None, body=None, **headers):
-    if token is not None:
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    kwargs = {}
-    if body is not None:
-        kwargs = {"data": json.dumps(body), "content_type": "application/json"}
-    return getattr(http, method)(f"/api/v1{path}", **kwargs, **headers)
-
-
-def intake_body(station, **over):
-    body = {
-        "station": station.code,
-        "worker": {"name": "李四", "phone": "13912345678", "platform": "meituan"},
-        "claims": ["wage"],
-        "facts": "站点拖欠两个月工资。",
-        "consent": True,
-    }
-    body.update(over)
-    return body
 
 
 def assert_shape(response, status=None):
@@ -418,32 +405,18 @@ def test_statistics_of_another_region_or_the_country_are_404(client, world):
 # 4. Worker tokens
 
 
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    def submit(path, body, **headers):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(
-                f"/api/v1/worker{path}",
-                data=json.dumps(body),
-                content_type="application/json",
-                **headers,
-            )
-
-    return submit
-
-
-def worker_token(post, phone=PHONE):
-    assert post("/code", {"phone": phone[3:]}).status_code == 200
+def worker_token(worker_post, phone=PHONE):
+    assert worker_post("/code", {"phone": phone[3:]}).status_code == 200
     code = re.search(r"\d{6}", delivered_sms(phone, "status_code")).group()
-    response = post("/token", {"phone": phone[3:], "code": code})
+    response = worker_post("/token", {"phone": phone[3:], "code": code})
     assert response.status_code == 200, response.content
     return response.json()["token"]
 
 
-def test_worker_a_cannot_read_worker_bs_case_by_number_or_list(client, post, world):
+def test_worker_a_cannot_read_worker_bs_case_by_number_or_list(client, worker_post, world):
     mine = make_case(world.beijing.station, worker={"phone": PHONE})
     theirs = make_case(world.beijing.station, worker={"phone": OTHER})
-    token = worker_token(post)
+    token = worker_token(worker_post)
     headers = {"HTTP_X_WORKER_TOKEN": token}
     assert_shape(client.get(f"/api/v1/worker/cases/{theirs.number}", **headers), 404)
     listed = client.get("/api/v1/worker/cases", **headers).json()["items"]
@@ -472,17 +445,17 @@ def test_a_worker_token_signed_for_another_purpose_is_refused(client, world):
     assert_shape(client.get("/api/v1/worker/cases", HTTP_X_WORKER_TOKEN=forged), 401)
 
 
-def test_an_expired_worker_token_is_401(client, post, world, time_machine):
+def test_an_expired_worker_token_is_401(client, worker_post, world, time_machine):
     make_case(world.beijing.station, worker={"phone": PHONE})
-    token = worker_token(post)
+    token = worker_token(worker_post)
     time_machine.move_to(timezone.now() + datetime.timedelta(minutes=16))
     response = assert_shape(client.get("/api/v1/worker/cases", HTTP_X_WORKER_TOKEN=token), 401)
     assert response.json()["error"]["code"] == "token_expired"
 
 
-def test_a_worker_token_replayed_after_erasure_shows_nothing(client, post, world):
+def test_a_worker_token_replayed_after_erasure_shows_nothing(client, worker_post, world):
     case = make_case(world.beijing.station, worker={"phone": PHONE})
-    token = worker_token(post)
+    token = worker_token(worker_post)
     headers = {"HTTP_X_WORKER_TOKEN": token}
     assert len(client.get("/api/v1/worker/cases", **headers).json()["items"]) == 1
     apply_transition(
@@ -726,44 +699,13 @@ def test_a_target_that_is_not_an_http_url_is_refused(client, world, url):
     assert_shape(response, 400 if "\x00" in url else 422)
 
 
-class Redirector:
-    """A loopback server answering every POST with a redirect to `location`."""
-
-    def __init__(self, port, location):
-        self.hits = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                outer.hits.append(self.path)
-                self.send_response(303)
-                self.send_header("Location", location)
-                self.end_headers()
-
-            do_GET = do_POST
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_a_delivery_never_follows_a_redirect(world, settings):
     """A public receiver answering 30x to an internal address must not make the server
-    post there: redirects are not followed (the try counts as failed)."""
+    worker_post there: redirects are not followed (the try counts as failed)."""
     settings.API_WEBHOOK_ALLOW_PRIVATE = True  # the receivers here are on loopback
     api_client, _t = new_client(region="11")
-    with Redirector(19162, "http://127.0.0.1:19163/internal") as internal:
-        with Redirector(19161, "http://127.0.0.1:19162/internal") as public:
+    with WebhookReceiver(19162, 303, "http://127.0.0.1:19163/internal") as internal:
+        with WebhookReceiver(19161, 303, "http://127.0.0.1:19162/internal") as public:
             sub = api_client.subscriptions.create(
                 url="http://127.0.0.1:19161/hook", secret=webhooks.new_secret()
             )

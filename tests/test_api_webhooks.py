@@ -4,8 +4,6 @@ The receiver is a real HTTP server on loopback, started by the test."""
 
 import datetime
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
@@ -15,46 +13,16 @@ from api import tokens, webhooks
 from api.models import WebhookDelivery, WebhookSubscription
 from api.schemas import WebhookEvent
 from cases.workflow import apply_transition
-from tests.helpers import make_case, make_world
+from tests.helpers import WebhookReceiver, make_case, make_world
 
 pytestmark = pytest.mark.django_db
 
 PORT = 19031
 
 
-class Receiver:
-    """A loopback HTTP server that records what it receives and answers `status`."""
-
-    def __init__(self, port=PORT):
-        self.received = []
-        self.status = 204
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), body))
-                self.send_response(receiver.status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def receiver():
-    with Receiver() as r:
+    with WebhookReceiver(PORT) as r:
         yield r
 
 
