@@ -102,10 +102,15 @@ def record(
     )
 
 
+def retention_days() -> int:
+    """How long security records are kept (the API's call log too): the setting, never
+    below the legal minimum."""
+    return max(settings.SECURITY_LOG_RETENTION_DAYS, MINIMUM_RETENTION_DAYS)
+
+
 def purge(now=None) -> int:
     """Delete events older than the retention period; returns how many."""
-    days = max(settings.SECURITY_LOG_RETENTION_DAYS, MINIMUM_RETENTION_DAYS)
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=retention_days())
     deleted, _kinds = SecurityEvent.objects.filter(at__lt=cutoff).delete()
     return deleted
 

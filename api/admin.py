@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api import tokens, webhooks
 from api.models import ApiCall, ApiClient, Scope, WebhookDelivery, WebhookSubscription
+from cases.admin import ReadOnlyAdmin
 
 
 class ApiClientForm(forms.ModelForm):
@@ -18,17 +19,6 @@ class ApiClientForm(forms.ModelForm):
     class Meta:
         model = ApiClient
         fields = ["name", "kind", "region_prefix", "scopes", "contact", "rate_per_minute"]
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiClient)
@@ -61,9 +51,10 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("停用令牌"))
     def revoke(self, request, queryset):
-        for client in queryset:
+        clients = list(queryset)
+        for client in clients:
             tokens.revoke(client)
-        messages.success(request, _("已停用 %(n)d 个客户端的令牌。") % {"n": queryset.count()})
+        messages.success(request, _("已停用 %(n)d 个客户端的令牌。") % {"n": len(clients)})
 
 
 @admin.register(WebhookSubscription)
@@ -78,7 +69,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnly):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = [
         "event_id",
         "subscription",
@@ -99,7 +90,7 @@ class WebhookDeliveryAdmin(ReadOnly):
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(ReadOnly):
+class ApiCallAdmin(ReadOnlyAdmin):
     list_display = ["at", "client", "operation", "case_number", "status", "ip"]
     list_filter = ["status"]
     search_fields = ["case_number", "operation"]

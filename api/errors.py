@@ -48,3 +48,14 @@ def pydantic_fields(errors) -> dict:
             message = _("格式不正确。")
         fields.setdefault(name, []).append(message)
     return fields
+
+
+# The words for a status when nothing more specific is known (Django's and ninja's own
+# refusals, reshaped by api/middleware.py and the HttpError handler).
+SHAPES = {
+    400: ("bad_request", gettext_lazy("请求无法处理：格式不正确或含有不允许的字符。")),
+    404: ("not_found", NOT_FOUND),
+    405: ("method_not_allowed", gettext_lazy("不支持这种请求方法。")),
+    413: ("too_large", gettext_lazy("请求体太大。")),
+    500: ("server_error", gettext_lazy("服务器出错了，请稍后再试。")),
+}

@@ -5,10 +5,9 @@ was down over a holiday), the call log as long as the security log
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
-from accounts.security import MINIMUM_RETENTION_DAYS
+from accounts.security import retention_days
 from api.models import ApiCall, IdempotencyKey, RateWindow
 
 IDEMPOTENCY_DAYS = 7
@@ -16,7 +15,7 @@ IDEMPOTENCY_DAYS = 7
 
 def purge(now=None) -> dict:
     now = now or timezone.now()
-    log_days = max(settings.SECURITY_LOG_RETENTION_DAYS, MINIMUM_RETENTION_DAYS)
+    log_days = retention_days()
     return {
         "rate_windows": RateWindow.objects.filter(
             minute__lt=now - datetime.timedelta(hours=1)

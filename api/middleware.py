@@ -8,7 +8,6 @@ a cache on the way (no-store), like the signed-in pages (config/middleware.py)."
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.utils import translation
-from django.utils.translation import gettext_lazy
 
 from accounts.security import client_ip
 from api import errors
@@ -52,7 +51,7 @@ class ApiCallLogMiddleware:
         status = response.status_code
         if status < 400 or response.get("Content-Type", "").startswith("application/json"):
             return response
-        code, message = SHAPES.get(status, ("error", SHAPES[400][1]))
+        code, message = errors.SHAPES.get(status, ("error", errors.SHAPES[400][1]))
         shaped = JsonResponse(errors.body(code, message), status=status)
         if response.has_header("Allow"):
             shaped["Allow"] = response["Allow"]
@@ -68,12 +67,3 @@ def _read_body(request) -> bool:
     except RequestDataTooBig:
         return False
     return True
-
-
-SHAPES = {
-    400: ("bad_request", gettext_lazy("请求无法处理：格式不正确或含有不允许的字符。")),
-    404: ("not_found", errors.NOT_FOUND),
-    405: ("method_not_allowed", gettext_lazy("不支持这种请求方法。")),
-    413: ("too_large", gettext_lazy("请求体太大。")),
-    500: ("server_error", gettext_lazy("服务器出错了，请稍后再试。")),
-}

@@ -60,8 +60,8 @@ from cases.deadlines import rules as deadline_rules
 from cases.forms import IntakeForm, PartyForm
 from cases.models import Case, ConsentText
 from cases.status import lookup, page, session
-from cases.status.views import SENT_MESSAGE
-from cases.validators import mask_id_number, mask_phone, normalize_mobile
+from cases.status.views import SENT_MESSAGE, CodeForm, PhoneForm
+from cases.validators import mask_id_number, mask_phone
 
 DESCRIPTION = """
 驿站法援的对接接口：12351 热线、智慧工会服务平台、小程序用它登记求助、查看和办理本地区的案件、
@@ -210,7 +210,8 @@ def _http_error(request, exc):
     # ninja's own: 400 for a body it cannot parse (a more specific handler wins for 401).
     if exc.status_code == 400:
         return respond(request, 400, "bad_request", _("请求体不是有效的 JSON。"))
-    return respond(request, exc.status_code, "error", exc.message)
+    code, message = errors.SHAPES.get(exc.status_code, ("error", errors.SHAPES[400][1]))
+    return respond(request, exc.status_code, code, message)
 
 
 @api.exception_handler(AuthenticationError)
@@ -746,16 +747,12 @@ def _station(s, km) -> dict:
 worker = Router(tags=["worker"])
 
 
-def _phone(raw: str) -> str:
-    phone = normalize_mobile(raw)
-    if phone is None:
-        raise ApiError(
-            422,
-            "invalid",
-            errors.INVALID,
-            {"phone": [str(_("请输入正确的 11 位手机号，例如 13800138000。"))]},
-        )
-    return phone
+def _cleaned(form_class, data: dict) -> dict:
+    """The status page's own form (its rules and words), its errors as a 422."""
+    form = form_class(data)
+    if not form.is_valid():
+        raise ApiError(422, "invalid", errors.INVALID, errors.form_errors(form))
+    return form.cleaned_data
 
 
 @worker.post(
@@ -764,7 +761,7 @@ def _phone(raw: str) -> str:
     summary="劳动者：获取短信验证码 Text a code to the worker's phone",
 )
 def worker_code(request, payload: WorkerCodeIn):
-    phone = _phone(payload.phone)
+    phone = _cleaned(PhoneForm, {"phone": payload.phone})["phone"]
     try:
         lookup.request_code(phone, lookup.client_ip(request))
     except lookup.Refused as refusal:
@@ -778,15 +775,8 @@ def worker_code(request, payload: WorkerCodeIn):
     summary="劳动者：用验证码或查询码换取查询令牌 Exchange the code for a worker token",
 )
 def worker_token(request, payload: WorkerTokenIn):
-    phone = _phone(payload.phone)
-    code = lookup.normalize_code(payload.code)
-    if not code.isdigit() or len(code) not in (lookup.CODE_LENGTH, lookup.RECEIPT_CODE_LENGTH):
-        raise ApiError(
-            422,
-            "invalid",
-            errors.INVALID,
-            {"code": [str(_("请输入短信里的 6 位验证码，或回执上的 8 位查询码。"))]},
-        )
+    phone = _cleaned(PhoneForm, {"phone": payload.phone})["phone"]
+    code = _cleaned(CodeForm, {"code": payload.code})["code"]
     try:
         verified = lookup.verify(phone, code, lookup.client_ip(request))
     except lookup.Refused as refusal:
@@ -843,17 +833,13 @@ def worker_cases(request):
 def worker_case(request, number: str = CASE_NUMBER):
     opened = _worker_session(request)
     rows = [
-        page.case_view(row, timezone.localdate(), _language())
+        page.case_view(row, timezone.localdate(), translation.get_language())
         for row in page.worker_cases(opened.workers, 1000)
         if row["number"] == number
     ]
     if not rows:
         raise errors.not_found()
     return {"items": [vars(rows[0])], "more": False, "minutes_left": opened.minutes_left()}
-
-
-def _language():
-    return translation.get_language()
 
 
 api.add_router("/worker/", worker)

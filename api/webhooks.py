@@ -32,7 +32,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from api import tokens
-from api.models import WebhookDelivery, WebhookSubscription
+from api.models import ApiClient, WebhookDelivery, WebhookSubscription
 
 MAX_ATTEMPTS = 8
 TIMEOUT_SECONDS = 10
@@ -73,20 +73,25 @@ def on_transition(sender, event, **kwargs):
     """Inside the transition's transaction: one delivery per subscription in scope, of
     a partner client with the webhooks scope whose token works (not revoked or expired)."""
     case = event.case
+    # A client's region covers the case when its prefix is one of the case code's own.
+    prefixes = [case.region_code[:n] for n in (0, 2, 4, 6)]
     subscriptions = [
         s
-        for s in WebhookSubscription.objects.filter(tokens.working(via="client__"), active=True)
+        for s in WebhookSubscription.objects.filter(
+            tokens.working(via="client__"),
+            active=True,
+            client__kind=ApiClient.Kind.PARTNER,
+            client__region_prefix__in=prefixes,
+        )
         .select_related("client")
-        .only("pk", "client__region_prefix", "client__scopes", "client__kind")
-        if case.region_code.startswith(s.client.region_prefix)
-        and s.client.has_scope("webhooks")
-        and s.client.kind == s.client.Kind.PARTNER
+        .only("pk", "client__scopes")
+        if s.client.has_scope("webhooks")
     ]
     if not subscriptions:
         return
     body = payload(event)
     event_id = f"evt_{event.pk}"
-    rows = WebhookDelivery.objects.bulk_create(
+    WebhookDelivery.objects.bulk_create(
         [WebhookDelivery(subscription=s, event_id=event_id, payload=body) for s in subscriptions],
         ignore_conflicts=True,
     )
@@ -95,7 +100,6 @@ def on_transition(sender, event, **kwargs):
             event_id=event_id, status=WebhookDelivery.Status.PENDING
         ).values_list("pk", flat=True)
     )
-    del rows
     transaction.on_commit(lambda: [async_task("api.tasks.deliver_webhook", pk) for pk in ids])
 
 
