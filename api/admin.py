@@ -21,6 +21,14 @@ class ApiClientForm(forms.ModelForm):
         fields = ["name", "kind", "region_prefix", "scopes", "contact", "rate_per_minute"]
 
 
+def _show_token(request, client, token) -> None:
+    """A new token, shown once: only its hash is kept."""
+    messages.warning(
+        request,
+        _("%(name)s 的新令牌（只显示这一次）：%(token)s") % {"name": client.name, "token": token},
+    )
+
+
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region_prefix", "scopes", "token_expires_at", "revoked_at"]
@@ -33,21 +41,12 @@ class ApiClientAdmin(admin.ModelAdmin):
         token = None if change else tokens.prepare(obj)
         super().save_model(request, obj, form, change)
         if token:
-            messages.warning(
-                request,
-                _("%(name)s 的新令牌（只显示这一次）：%(token)s")
-                % {"name": obj.name, "token": token},
-            )
+            _show_token(request, obj, token)
 
     @admin.action(description=_("更换令牌（旧令牌立即失效）"))
     def rotate(self, request, queryset):
         for client in queryset:
-            token = tokens.rotate(client)
-            messages.warning(
-                request,
-                _("%(name)s 的新令牌（只显示这一次）：%(token)s")
-                % {"name": client.name, "token": token},
-            )
+            _show_token(request, client, tokens.rotate(client))
 
     @admin.action(description=_("停用令牌"))
     def revoke(self, request, queryset):
